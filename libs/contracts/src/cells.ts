@@ -25,7 +25,7 @@ export function normalizeText(value: string): string {
     .trim();
 }
 
-export function cellText(value: CellValue): string | undefined {
+export function cellText(value: CellValue | undefined): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
   const text = normalizeText(String(value));
@@ -38,7 +38,7 @@ const GROUPED = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
 const PLAIN = /^-?(\d+(\.\d*)?|\.\d+)$/;
 
 /** Reads `1,200`, `NT$1,200`, `１２００`, `(1,200)`, ` 1200 ` as numbers; undefined when the text is not a number. */
-export function parseNumber(value: CellValue): number | undefined {
+export function parseNumber(value: CellValue | undefined): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
   let text = normalizeText(value).replace(/\s/g, '');
@@ -124,7 +124,7 @@ function parseTextWallClock(text: string): WallClock | undefined {
   return undefined;
 }
 
-function wallClockOf(value: CellValue, ctx: CellContext): WallClock | undefined {
+function wallClockOf(value: CellValue | undefined, ctx: CellContext): WallClock | undefined {
   let date: Date | undefined;
   if (value instanceof Date) date = value;
   else if (typeof value === 'number') date = excelSerialToWallClock(value, ctx.date1904);
@@ -148,7 +148,7 @@ function wallClockOf(value: CellValue, ctx: CellContext): WallClock | undefined 
 }
 
 /** A cell holding a local Asia/Taipei date-time (date cell, serial, or text) as a UTC instant. */
-export function parseTimestamp(value: CellValue, ctx: CellContext): Date | undefined {
+export function parseTimestamp(value: CellValue | undefined, ctx: CellContext): Date | undefined {
   const w = wallClockOf(value, ctx);
   if (!w) return undefined;
   const local = taipeiLocalToUtc(w.y, w.mo, w.d, w.h, w.mi, w.s, w.ms);
@@ -158,7 +158,7 @@ export function parseTimestamp(value: CellValue, ctx: CellContext): Date | undef
 }
 
 /** A cell holding a calendar date as `YYYY-MM-DD`. */
-export function parseDate(value: CellValue, ctx: CellContext): string | undefined {
+export function parseDate(value: CellValue | undefined, ctx: CellContext): string | undefined {
   const w = wallClockOf(value, ctx);
   if (!w || !taipeiLocalToUtc(w.y, w.mo, w.d)) return undefined;
   return `${String(w.y).padStart(4, '0')}-${String(w.mo).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
@@ -174,7 +174,25 @@ const issue = (ctx: z.RefinementCtx, message: string) => {
   return z.NEVER;
 };
 
-const raw = z.custom<CellValue>(() => true);
+// z.unknown (not z.custom) so that a column missing from the sheet reads like a blank cell
+// instead of failing the object's shape check.
+const raw = z.unknown() as unknown as z.ZodType<CellValue | undefined>;
+
+/** A cell's output is `undefined` when blank, unless it is required or has a default. */
+interface CellOptions {
+  required?: boolean;
+  default?: unknown;
+}
+type Out<T, O> = O extends { required: true } ? T : O extends { default: T } ? T : T | undefined;
+type Cell<T, O> = z.ZodType<Out<T, O>, CellValue | undefined>;
+
+/**
+ * zod 4 refuses an absent key whose schema *outputs* undefined unless the schema says it is
+ * optional; a blank optional cell and an absent optional column must read the same.
+ */
+function finish(schema: z.ZodType, mayBeBlank: boolean): never {
+  return (mayBeBlank ? schema.optional() : schema) as never;
+}
 
 interface Bounds {
   min?: number;
@@ -182,21 +200,21 @@ interface Bounds {
 }
 
 export const cell = {
-  text(opts: { required?: boolean; maxLength?: number } = {}) {
-    return raw.transform((v, ctx): string | undefined => {
+  text<const O extends CellOptions & { maxLength?: number } = object>(opts: O = {} as O): Cell<string, O> {
+    return finish(raw.transform((v, ctx): string | undefined => {
       const text = cellText(v);
       if (text === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       if (opts.maxLength !== undefined && text.length > opts.maxLength) {
         return issue(ctx, `is longer than ${opts.maxLength} characters`);
       }
       return text;
-    });
+    }), !opts.required);
   },
 
-  integer(opts: Bounds & { required?: boolean; default?: number } = {}) {
-    return raw.transform((v, ctx): number | undefined => {
+  integer<const O extends Bounds & CellOptions & { default?: number } = object>(opts: O = {} as O): Cell<number, O> {
+    return finish(raw.transform((v, ctx): number | undefined => {
       if (cellText(v) === undefined) {
-        if (opts.default !== undefined) return opts.default;
+        if (opts.default !== undefined) return opts.default as never;
         return opts.required ? issue(ctx, 'is required but blank') : undefined;
       }
       const n = parseNumber(v);
@@ -204,13 +222,13 @@ export const cell = {
       if (!Number.isInteger(n)) return issue(ctx, 'is not a whole number');
       if (!Number.isSafeInteger(n)) return issue(ctx, 'is too large');
       return checkBounds(n, opts, ctx);
-    });
+    }), !opts.required && opts.default === undefined);
   },
 
-  decimal(opts: Bounds & { required?: boolean; scale: number; precision: number }) {
+  decimal<const O extends Bounds & CellOptions & { scale: number; precision: number }>(opts: O): Cell<number, O> {
     const limit = 10 ** (opts.precision - opts.scale);
     const factor = 10 ** opts.scale;
-    return raw.transform((v, ctx): number | undefined => {
+    return finish(raw.transform((v, ctx): number | undefined => {
       if (cellText(v) === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       const n = parseNumber(v);
       if (n === undefined) return issue(ctx, 'is not a number');
@@ -221,35 +239,38 @@ export const cell = {
       }
       if (Math.abs(rounded) >= limit) return issue(ctx, `does not fit numeric(${opts.precision},${opts.scale})`);
       return checkBounds(rounded, opts, ctx);
-    });
+    }), !opts.required);
   },
 
-  timestamp(context: CellContext, opts: { required?: boolean } = {}) {
-    return raw.transform((v, ctx): Date | undefined => {
+  timestamp<const O extends CellOptions = object>(context: CellContext, opts: O = {} as O): Cell<Date, O> {
+    return finish(raw.transform((v, ctx): Date | undefined => {
       if (cellText(v) === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       return parseTimestamp(v, context) ?? issue(ctx, 'is not a valid date-time');
-    });
+    }), !opts.required);
   },
 
-  date(context: CellContext, opts: { required?: boolean } = {}) {
-    return raw.transform((v, ctx): string | undefined => {
+  date<const O extends CellOptions = object>(context: CellContext, opts: O = {} as O): Cell<string, O> {
+    return finish(raw.transform((v, ctx): string | undefined => {
       if (cellText(v) === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       return parseDate(v, context) ?? issue(ctx, 'is not a valid date');
-    });
+    }), !opts.required);
   },
 
   /** An enumeration whose cells may hold the canonical code or any of its source labels (Chinese or English). */
-  enumeration<T extends string>(labels: EnumLabels<T>, opts: { required?: boolean; default?: T } = {}) {
+  enumeration<T extends string, const O extends CellOptions & { default?: NoInfer<T> } = object>(
+    labels: EnumLabels<T>,
+    opts: O = {} as O,
+  ): Cell<T, O> {
     const lookup = enumLookup(labels);
     const allowed = Object.keys(labels).join(', ');
-    return raw.transform((v, ctx): T | undefined => {
+    return finish(raw.transform((v, ctx): T | undefined => {
       const text = cellText(v);
       if (text === undefined) {
-        if (opts.default !== undefined) return opts.default;
+        if (opts.default !== undefined) return opts.default as never;
         return opts.required ? issue(ctx, 'is required but blank') : undefined;
       }
       return lookup.get(enumKey(text)) ?? issue(ctx, `is not one of ${allowed}`);
-    });
+    }), !opts.required && opts.default === undefined);
   },
 };
 

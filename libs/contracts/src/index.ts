@@ -6,3 +6,4 @@ export * from './pre-deduction.js';
 export * from './post-deduction.js';
 export * from './op-stats.js';
 export * from './registry.js';
+export * from './transform.js';

@@ -55,7 +55,7 @@ export interface ReportContract<TRow extends object = Record<string, unknown>> {
   columns: readonly SourceColumn[];
   derived: readonly DerivedColumn[];
   /** Validates and types a row of cells; its issues carry the column name as path. */
-  rowSchema(ctx: CellContext): z.ZodType<TRow, SourceCells>;
+  rowSchema(ctx: CellContext): z.ZodType<TRow>;
 }
 
 /** A column of a raw warehouse table: the contract's columns, then derived ones, then lineage. */
@@ -85,7 +85,7 @@ export function warehouseColumns(contract: ReportContract<object>): WarehouseCol
 
 /** Every header label a column may appear under, normalised for matching. */
 export function headerLabels(column: SourceColumn): string[] {
-  return [column.zh, column.en, column.name].map(normalizeHeader);
+  return [...new Set([column.zh, column.en, column.name].map(normalizeHeader))];
 }
 
 /** Headers match in any case, with any surrounding or doubled whitespace, full-width or not. */

@@ -1,1 +1,1 @@
-export {};
+export { topUpTransform, deriveTopUp, topUpDaySegment } from './top-up-transform.js';
