@@ -1,1 +1,1 @@
-export {};
+export { createLocalSource, sha256File, type LocalSourceOptions } from './local-source.js';
