@@ -1,0 +1,1 @@
+export { domainTransformGenerator, type DomainTransformSchema } from './generators/domain-transform/generator';
