@@ -190,8 +190,11 @@ type Cell<T, O> = z.ZodType<Out<T, O>, CellValue | undefined>;
  * zod 4 refuses an absent key whose schema *outputs* undefined unless the schema says it is
  * optional; a blank optional cell and an absent optional column must read the same.
  */
-function finish(schema: z.ZodType, mayBeBlank: boolean): never {
-  return (mayBeBlank ? schema.optional() : schema) as never;
+function finish(schema: z.ZodType, opts: CellOptions): never {
+  if (opts.required) return schema as never;
+  // An absent key never reaches the inner transform, so its default is applied here too.
+  const fallback = opts.default;
+  return (fallback === undefined ? schema.optional() : schema.optional().transform((v) => v ?? fallback)) as never;
 }
 
 interface Bounds {
@@ -208,7 +211,7 @@ export const cell = {
         return issue(ctx, `is longer than ${opts.maxLength} characters`);
       }
       return text;
-    }), !opts.required);
+    }), opts);
   },
 
   integer<const O extends Bounds & CellOptions & { default?: number } = object>(opts: O = {} as O): Cell<number, O> {
@@ -222,7 +225,7 @@ export const cell = {
       if (!Number.isInteger(n)) return issue(ctx, 'is not a whole number');
       if (!Number.isSafeInteger(n)) return issue(ctx, 'is too large');
       return checkBounds(n, opts, ctx);
-    }), !opts.required && opts.default === undefined);
+    }), opts);
   },
 
   decimal<const O extends Bounds & CellOptions & { scale: number; precision: number }>(opts: O): Cell<number, O> {
@@ -239,21 +242,21 @@ export const cell = {
       }
       if (Math.abs(rounded) >= limit) return issue(ctx, `does not fit numeric(${opts.precision},${opts.scale})`);
       return checkBounds(rounded, opts, ctx);
-    }), !opts.required);
+    }), opts);
   },
 
   timestamp<const O extends CellOptions = object>(context: CellContext, opts: O = {} as O): Cell<Date, O> {
     return finish(raw.transform((v, ctx): Date | undefined => {
       if (cellText(v) === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       return parseTimestamp(v, context) ?? issue(ctx, 'is not a valid date-time');
-    }), !opts.required);
+    }), opts);
   },
 
   date<const O extends CellOptions = object>(context: CellContext, opts: O = {} as O): Cell<string, O> {
     return finish(raw.transform((v, ctx): string | undefined => {
       if (cellText(v) === undefined) return opts.required ? issue(ctx, 'is required but blank') : undefined;
       return parseDate(v, context) ?? issue(ctx, 'is not a valid date');
-    }), !opts.required);
+    }), opts);
   },
 
   /** An enumeration whose cells may hold the canonical code or any of its source labels (Chinese or English). */
@@ -270,7 +273,7 @@ export const cell = {
         return opts.required ? issue(ctx, 'is required but blank') : undefined;
       }
       return lookup.get(enumKey(text)) ?? issue(ctx, `is not one of ${allowed}`);
-    }), !opts.required && opts.default === undefined);
+    }), opts);
   },
 };
 

@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 import type { CellContext, CellValue } from './cells.js';
 
-export const DOMAINS = ['top_up', 'pre_deduction', 'post_deduction', 'op_stats'] as const;
+export const DOMAINS = [
+  'top_up',
+  'pre_deduction',
+  'post_deduction',
+  'op_stats',
+] as const; // domains
 export type Domain = (typeof DOMAINS)[number];
 
 export function isDomain(value: string): value is Domain {

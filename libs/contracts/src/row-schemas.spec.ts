@@ -48,3 +48,12 @@ describe('row schemas of the other three reports', () => {
     expect(parsed.live_hours).toBeUndefined();
   });
 });
+
+describe('absent optional columns', () => {
+  it.each([
+    ['top_up', { order_id: 'T1', user_id: 'U1', topup_at: '2025-03-25 10:00', amount: 1, points: 1, status: 'success' }, { currency: 'TWD' }],
+    ['pre_deduction', { deduction_id: 'D1', user_id: 'U1', channel_id: 'C1', deducted_at: '2025-03-25 10:00', points: 1 }, { quantity: 1 }],
+  ] as const)('read like blank cells in %s, defaults applied', (domain, cells, expected) => {
+    expect(REPORT_CONTRACTS[domain].rowSchema(ctx).parse(cells)).toMatchObject(expected);
+  });
+});

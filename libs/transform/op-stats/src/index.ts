@@ -1,0 +1,1 @@
+export { opStatsTransform, deriveOpStats } from './op-stats-transform.js';

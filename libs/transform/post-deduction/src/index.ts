@@ -1,0 +1,1 @@
+export { postDeductionTransform, derivePostDeduction } from './post-deduction-transform.js';

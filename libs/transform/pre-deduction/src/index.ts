@@ -1,0 +1,1 @@
+export { preDeductionTransform, derivePreDeduction } from './pre-deduction-transform.js';
