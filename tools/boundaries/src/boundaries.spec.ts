@@ -33,6 +33,8 @@ describe('module boundaries', () => {
     ['contracts import an extractor', 'libs/contracts/src/breach.ts', '@sp01/extract-local', /type:contracts|Circular dependency/],
     ['core imports contracts', 'libs/core/src/breach.ts', '@sp01/contracts', /type:core|Circular dependency/],
     ['a lib imports an app', 'libs/extract/local/src/breach.ts', '@sp01/etl', /type:extract|apps|Only packages defined/],
+    ['a domain transform imports another domain', 'libs/transform/pre-deduction/src/breach.ts', '@sp01/transform-top-up', /type:transform|scope:pre-deduction/],
+    ['a settlement transform imports the pre-deduction one', 'libs/transform/post-deduction/src/breach.ts', '@sp01/transform-pre-deduction', /type:transform|scope:post-deduction/],
     ['production code imports test fixtures', 'libs/transform/top-up/src/breach.ts', '@sp01/report-fixtures', /type:transform/],
   ])('fails when %s', async (_name, file, target, message) => {
     const errors = await boundaryErrors(file, `import * as breach from '${target}';\nexport default breach;\n`);
