@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
 
 const url = process.env['DATABASE_URL'];
-const ci = Boolean(process.env['CI']);
+const ci = !['', '0', 'false'].includes((process.env['CI'] ?? '').toLowerCase());
 
 /** A schema prefix no other test file (or run) uses, e.g. `t_3fa9c2d1_`. */
 export function freshSchemaPrefix(): string {
