@@ -1,0 +1,3 @@
+import { projectTestConfig } from '../../../vitest.preset.js';
+
+export default projectTestConfig(import.meta.dirname);
