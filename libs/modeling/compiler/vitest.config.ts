@@ -1,3 +1,3 @@
-import { projectTestConfig } from '../../../vitest.preset.js';
+import { projectTestConfig } from '@sp01/vitest-preset';
 
 export default projectTestConfig(import.meta.dirname);
