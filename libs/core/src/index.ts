@@ -4,3 +4,4 @@ export * from './run-context.js';
 export * from './config.js';
 export * from './logger.js';
 export * from './progress.js';
+export * from './retry.js';
