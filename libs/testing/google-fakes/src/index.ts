@@ -1,0 +1,1 @@
+// Each fake lives in its own module; add one export line per fake.
