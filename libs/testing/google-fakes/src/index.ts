@@ -1,1 +1,3 @@
 // Each fake lives in its own module; add one export line per fake.
+export * from './drive-fake.js';
+export * from './storage-fake.js';
