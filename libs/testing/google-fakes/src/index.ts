@@ -1,3 +1,2 @@
 // Each fake lives in its own module; add one export line per fake.
-export * from './drive-fake.js';
-export * from './storage-fake.js';
+export * from './bigquery-fake.js';
