@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '@sp01/core';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -28,6 +29,10 @@ async function* chunked(lines: AsyncIterable<string> | Iterable<string>): AsyncG
     if (chunk.length >= COPY_CHUNK_CHARS) {
       yield chunk;
       chunk = '';
+      // A source that never waits on I/O (rows already in memory) would otherwise keep the
+      // event loop busy until its end: the server's error for a bad row, sent as soon as
+      // the row arrives, is only read between turns of the loop.
+      await nextTurn();
     }
   }
   if (chunk.length > 0) yield chunk;

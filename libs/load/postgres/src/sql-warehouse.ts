@@ -213,8 +213,13 @@ export function createSqlWarehouse(driver: SqlDriver, schema: string, logger: Lo
         }
       }
     } catch (err) {
-      // Let the source close its stream (a workbook half read) before the rollback.
-      await rows.return?.();
+      // Let the source close its stream (a workbook half read) before the rollback; the
+      // error that stopped the load is the one worth reporting.
+      try {
+        await rows.return?.();
+      } catch {
+        // already failing
+      }
       throw err;
     }
     return { rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected };
