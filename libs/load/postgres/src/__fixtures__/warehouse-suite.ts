@@ -387,6 +387,25 @@ export function describeWarehouse(engine: WarehouseEngine): void {
         expect(await count(wh, 'top_up')).toBe(1);
       });
 
+      it('stops reading the source soon after the database refuses a row, and lets it close', async () => {
+        const available = 1_000_000;
+        let pulled = 0;
+        let closed = false;
+        async function* source(): AsyncGenerator<TransformedRow> {
+          try {
+            yield ok(2, topUp('T1', { status: undefined }));
+            for (pulled = 1; pulled < available; pulled++) yield ok(pulled + 2, topUp(`T${pulled}`));
+          } finally {
+            closed = true;
+          }
+        }
+        const file = sourceFile('long.xlsx', '2025-03-25T12:00:00Z');
+        await expect(wh.loadFile({ ...request(file, 'top_up', []), rows: source() })).rejects.toThrow(/status/);
+        expect(closed).toBe(true);
+        expect(pulled).toBeLessThan(available / 10);
+        expect(await count(wh, 'top_up')).toBe(0);
+      });
+
       it('serialises two loads of the same file: rejects are never doubled', async () => {
         const file = sourceFile('a.xlsx', '2025-03-25T12:00:00Z');
         const rows = () => [ok(2, topUp('T1')), rejected(3, [{ column: 'amount', value: 'x', reason: 'bad' }])];
