@@ -62,6 +62,11 @@ async function expectSourceFileError(promise: Promise<unknown>, code: string, me
 describe('files that are not workbooks', () => {
   it.each([
     { file: 'random.xlsx', why: /not a zip archive/, write: (path: string) => writeFile(path, randomBytes(4096)) },
+    {
+      file: 'legacy.xls',
+      why: /a legacy \.xls workbook or a password-protected \.xlsx/,
+      write: (path: string) => writeFile(path, Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), randomBytes(4088)])),
+    },
     { file: 'empty.xlsx', why: /the file is empty/, write: (path: string) => writeFile(path, '') },
     { file: 'export.txt', why: /not a zip archive/, write: (path: string) => writeFile(path, '訂單編號,會員ID\nT1,U1\n') },
     {
@@ -216,6 +221,31 @@ describe('broken input streams and cleanup', () => {
     const reading = readRows(report);
     if (failure) await expect(reading).rejects.toBe(failure);
     else await expectSourceFileError(reading, 'not_a_workbook', /file cut\.xlsx: not a readable workbook: its zip archive ends early/);
+    expect(await leftovers(tempDir)).toEqual([]);
+  });
+
+  // All within the data sheet or before it: an input cut after the data sheet may well be read whole.
+  const cuts = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
+  it.each(
+    ['sheets first', 'metadata first'].flatMap((order) =>
+      cuts.flatMap((share) => [
+        { order, share, ending: 'fails' as const },
+        { order, share, ending: 'ends' as const },
+      ]),
+    ),
+  )('fails cleanly, with nothing left behind, when the input $ending at $share of the file ($order)', async ({ order, share, ending }) => {
+    const data = await readFile(order === 'sheets first' ? sheetsFirst : metadataFirst);
+    const failure = new Error('connection reset');
+    const tempDir = await spoolDir();
+    const input = cutStream(data, Math.floor(data.length * share), Promise.resolve(), ending === 'fails' ? failure : undefined);
+    const outcome = await (async () => {
+      const report = await openReport(input, { fileName: 'cut.xlsx', contracts: ALL_CONTRACTS, tempDir });
+      return readRows(report);
+    })().then(
+      (rows) => `read ${rows.length} rows`,
+      (error: unknown) => (error === failure ? 'input error' : ((error as { code?: string }).code ?? String(error))),
+    );
+    expect(outcome).toBe(ending === 'fails' ? 'input error' : 'not_a_workbook');
     expect(await leftovers(tempDir)).toEqual([]);
   });
 

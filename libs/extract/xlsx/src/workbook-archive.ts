@@ -277,6 +277,10 @@ export class WorkbookArchive {
   private zipError(error: Error): Error {
     if (error instanceof SourceFileError) return error;
     const message = errorMessage(error);
+    // An OLE compound file (D0 CF 11 E0) is a legacy .xls, or an .xlsx saved with a password.
+    if (/invalid signature: 0xe011cfd0/i.test(message)) {
+      return this.notAWorkbook('it is a legacy .xls workbook or a password-protected .xlsx, not an .xlsx zip archive', error);
+    }
     if (/invalid signature/i.test(message)) return this.notAWorkbook('it is not a zip archive, as every .xlsx file is', error);
     if (/FILE_ENDED/.test(message)) {
       return this.compressedBytes === 0
