@@ -148,10 +148,12 @@ describe.each(PART_ORDERS)('openReport, parts $order', ({ prepare, rawOrder }) =
     it('keeps unknown columns out of the cells and lists each once', async () => {
       const header = [...TOP_UP_ZH, '備註', 'Remark', '訂單編號', '  備註 '];
       const data = [...topUpCells(1), 'note', 'remark', 'T-dup', 'again'];
-      const path = await write('unknown.xlsx', [{ name: 'S', rows: [header, data] }]);
+      const noteOnly = [...TOP_UP_ZH.map(() => null), '資料來源：後台'];
+      const path = await write('unknown.xlsx', [{ name: 'S', rows: [header, data, noteOnly] }]);
       const { report, rows } = await readFile(path);
       expect(report.unknownColumns).toEqual(['備註', 'Remark', '訂單編號']);
-      expect(rows[0]?.cells).toEqual(topUpRecord(1));
+      // The note row has nothing in the report's columns, so it is as good as blank.
+      expect(rows).toEqual([{ sheet: 'S', rowNumber: 2, cells: topUpRecord(1) }]);
     });
 
     it('reports optional columns the sheet does not have and leaves them out of the cells', async () => {

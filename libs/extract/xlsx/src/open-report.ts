@@ -141,8 +141,6 @@ async function* dataRows(
       if (typeof first === 'string' && isTotalsLabel(first)) continue;
 
       const { values } = row;
-      const cells: SourceCells = {};
-      for (const column of columns) cells[column.name] = values[column.index - 1] ?? null;
       let warnings: string[] | undefined;
       if (row.errors) {
         for (const [index, error] of row.errors) {
@@ -151,6 +149,19 @@ async function* dataRows(
           (warnings ??= []).push(`column ${name} (${headers[index]}): error ${error} read as blank`);
         }
       }
+      const cells: SourceCells = {};
+      // A row with nothing in the report's own columns (a note beside the data) is blank too.
+      let content = warnings !== undefined;
+      for (const column of columns) {
+        const value = values[column.index - 1];
+        if (value === undefined) {
+          cells[column.name] = null;
+          continue;
+        }
+        cells[column.name] = value;
+        if (!content && (typeof value !== 'string' || value.trim() !== '')) content = true;
+      }
+      if (!content) continue;
       yield warnings ? { sheet, rowNumber: row.number, cells, warnings } : { sheet, rowNumber: row.number, cells };
     }
   } finally {
