@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CONTRACTS, leftovers, openFile, readRows, TOP_UP_ZH, topUpCells } from './__fixtures__/reports.js';
 import { fixtureDir, METADATA_FIRST, moveZipPartsFirst, writeLargeWorkbook, writeRawWorkbook, writeWorkbook } from './__fixtures__/workbooks.js';
 import { openReport } from './index.js';
+import { removeAbandonedSpoolDirs } from './workbook-archive.js';
 
 let dir: Awaited<ReturnType<typeof fixtureDir>>;
 let count = 0;
@@ -285,6 +286,15 @@ describe('broken input streams and cleanup', () => {
     await done(report);
     expect(await leftovers(tempDir)).toEqual([]);
     expect(input.destroyed).toBe(true);
+  });
+
+  it('removes, at process exit, what a reader that was never closed spooled', async () => {
+    const tempDir = await spoolDir();
+    const report = await openFile(sheetsFirst, { tempDir });
+    expect(await leftovers(tempDir)).not.toEqual([]);
+    removeAbandonedSpoolDirs();
+    expect(await leftovers(tempDir)).toEqual([]);
+    await report.close();
   });
 
   it('hands out its rows once', async () => {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,30 @@ interface PendingSheet {
 
 interface Meter {
   bytes: number;
+}
+
+/*
+ * Spool folders of readers not closed yet. A caller that drops an opened report without
+ * reading it to the end or closing it would leave its sheets on disk; like exceljs's `tmp`,
+ * the folders still there when the process exits are removed then.
+ */
+const openSpoolDirs = new Set<string>();
+let exitHookInstalled = false;
+
+/** Removes the spool folders of readers that were never closed (runs at process exit). */
+export function removeAbandonedSpoolDirs(): void {
+  for (const dir of openSpoolDirs) rmSync(dir, { recursive: true, force: true });
+  openSpoolDirs.clear();
+}
+
+async function createSpoolDir(parent: string): Promise<string> {
+  const dir = await mkdtemp(join(parent, 'sp01-xlsx-'));
+  openSpoolDirs.add(dir);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', removeAbandonedSpoolDirs);
+  }
+  return dir;
 }
 
 function describeBytes(bytes: number): string {
@@ -165,7 +189,10 @@ export class WorkbookArchive {
     this.openFiles.clear();
     if (this.spoolDir) {
       const dir = await this.spoolDir.catch(() => undefined);
-      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      if (dir) {
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        openSpoolDirs.delete(dir);
+      }
     }
   }
 
@@ -232,7 +259,7 @@ export class WorkbookArchive {
   }
 
   private async spool(entry: ZipEntry): Promise<string> {
-    this.spoolDir ??= mkdtemp(join(this.options.tempDir ?? tmpdir(), 'sp01-xlsx-'));
+    this.spoolDir ??= createSpoolDir(this.options.tempDir ?? tmpdir());
     const path = join(await this.spoolDir, `sheet-${this.pending.length + 1}.xml`);
     await pipeline(this.inflate(entry, { bytes: 0 }), createWriteStream(path));
     return path;
