@@ -34,16 +34,22 @@ function createWarehouse(settings: EtlSettings, logger: ReturnType<typeof create
     : createPgliteWarehouse({ dataDir: settings.pgliteDir, schemaPrefix: settings.schemaPrefix, logger });
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export interface CliStreams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Runs the ETL as the command line asks; resolves to the process exit code (0 ok, 1 a file failed, 2 bad usage). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStreams = process): Promise<number> {
   let flags: ReturnType<typeof parseFlags>;
   try {
     flags = parseFlags(argv);
   } catch (err) {
-    process.stderr.write(`${errorMessage(err)}\n\n${usage()}\n`);
+    io.stderr.write(`${errorMessage(err)}\n\n${usage()}\n`);
     return 2;
   }
   if (flags.help) {
-    process.stdout.write(`${usage()}\n`);
+    io.stdout.write(`${usage()}\n`);
     return 0;
   }
   let settings: EtlSettings;
@@ -51,12 +57,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     settings = resolveEtlSettings({ env, flags });
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n\nRun with --help for every setting.\n`);
+      io.stderr.write(`${err.message}\n\nRun with --help for every setting.\n`);
       return 2;
     }
     throw err;
   }
-  const logger = createLogger({ level: settings.logLevel });
+  const logger = createLogger({ level: settings.logLevel, stream: io.stderr });
   const context = createRunContext();
   logger.info('run started', { runId: context.runId, settings: redactSettings(settings, etlSettingSources) });
   const warehouse = createWarehouse(settings, logger);
@@ -69,10 +75,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       force: settings.force,
       context,
       logger,
-      progress: createProgress(),
+      progress: createProgress(io.stderr),
       readerLimits: { maxFileBytes: settings.maxFileMb * MB, maxSheetBytes: settings.maxSheetMb * MB },
     });
-    process.stdout.write(settings.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    io.stdout.write(settings.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
     return runSucceeded(summary) ? 0 : 1;
   } catch (err) {
     logger.error('run failed', { runId: context.runId, error: errorMessage(err) });
