@@ -1,1 +1,14 @@
-export {};
+export type * from './graph.js';
+export type { CrossDatabaseMacros, Dialect } from './dialect.js';
+export { postgresDialect } from './postgres-dialect.js';
+export { bigqueryDialect } from './bigquery-dialect.js';
+export { dialectFor } from './dialects.js';
+export { ModelingError, describePosition } from './errors.js';
+export type { ModelingErrorCode } from './errors.js';
+export { parseProject, DEFAULT_TARGET } from './parse.js';
+export type { ParseOptions } from './parse.js';
+export { compileGraph, compileNode, createCompiler, injectCtes } from './compile.js';
+export type { Compiler, CompileOverrides } from './compile.js';
+export { resolveRelation, generateSchemaName } from './relation.js';
+export { readSeed, parseCsv } from './seed-file.js';
+export type { SeedData } from './seed-file.js';

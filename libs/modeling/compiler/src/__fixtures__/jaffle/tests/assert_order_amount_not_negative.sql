@@ -1,0 +1,5 @@
+{{ config(severity='warn') }}
+
+select order_id, amount
+from {{ ref('orders') }}
+where amount < 0
