@@ -23,15 +23,30 @@ export class GcsApiError extends Error {
   }
 }
 
-/** A client error as a GcsApiError; anything without an HTTP answer (resets, timeouts) is kept as is. */
+/**
+ * A chunk answered with a status the resumable uploader would retry (429, 5xx), with its own
+ * retries off, fails as a plain Error whose message is all there is:
+ * `Retry limit exceeded - status: 503 - {"error":…}`.
+ */
+const RESUMABLE_FAILURE = /^Retry (?:total time )?limit exceeded - status: (\d{3})(?: - ([\s\S]*))?$/;
+
+/**
+ * A client error as a GcsApiError; anything without an HTTP answer (resets, timeouts) is kept
+ * as is. The resumable uploader rejects a refused chunk with the bare `error` object of the
+ * body (`{ code, message, errors }`, not an Error), which is taken as well.
+ */
 export function toGcsApiError(error: unknown): unknown {
-  const status = httpStatusOf(error);
-  if (status === undefined || !(error instanceof Error)) return error;
+  if (typeof error !== 'object' || error === null) return error;
+  const text = (error as { message?: unknown }).message;
+  const original = typeof text === 'string' ? text : '';
+  const resumable = RESUMABLE_FAILURE.exec(original);
+  const status = resumable ? Number(resumable[1]) : httpStatusOf(error);
+  if (status === undefined) return error;
   let errors = (error as { errors?: unknown }).errors;
-  let message = error.message;
+  let message = resumable?.[2] ?? original;
   if (!Array.isArray(errors) || errors.length === 0) {
     try {
-      const body = JSON.parse(error.message) as { error?: { message?: unknown; errors?: unknown } };
+      const body = JSON.parse(message) as { error?: { message?: unknown; errors?: unknown } };
       if (Array.isArray(body.error?.errors)) errors = body.error.errors;
       if (typeof body.error?.message === 'string') message = body.error.message;
     } catch {

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from '@sp01/contracts';
 import { Sp01Error } from '@sp01/core';
-import { startFakeStorage, type FakeStorage } from '@sp01/google-fakes';
+import { startFakeStorage, type FakeStorage, type StorageFailure } from '@sp01/google-fakes';
 import { workbookBytes } from './__fixtures__/workbook.js';
 import { ARCHIVE_CHECKSUM_KEY, createGcsArchive, type GcsArchiveOptions } from './gcs-archive.js';
 import { createGcsSource } from './gcs-source.js';
@@ -119,9 +119,29 @@ describe('Cloud Storage archive against the fake JSON API', () => {
     expect(gcs.getObject('sp01-archive', 'raw/top_up/2025-03-01/a.xlsx')?.data).toEqual(report);
   });
 
-  it('stops at once when the archive bucket refuses writes, saying which role is missing', async () => {
-    gcs.failNext(5, { status: 403, route: 'objects.insert' });
-    const err = await archive()
+  it.each<[string, StorageFailure]>([
+    ['503', { status: 503 }],
+    ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }],
+  ])('restarts a resumable upload whose bytes were refused with %s', async (_what, failure) => {
+    const file = localFile('a.xlsx', report);
+    gcs.failNext(1, { ...failure, route: 'objects.upload' });
+    expect(await archive({ resumableFromBytes: 1 }).archive(file, 'top_up', '2025-03-01')).toMatchObject({ status: 'uploaded' });
+    expect(gcs.requests.filter((r) => r.route !== 'objects.get').map((r) => [r.route, r.status])).toEqual([
+      ['objects.insert', 200],
+      ['objects.upload', failure.status],
+      ['objects.insert', 200],
+      ['objects.upload', 200],
+    ]);
+    expect(file.opens).toBe(2);
+    expect(gcs.getObject('sp01-archive', 'raw/top_up/2025-03-01/a.xlsx')?.data).toEqual(report);
+  });
+
+  it.each([
+    ['multipart', 'objects.insert' as const, undefined],
+    ['resumable', 'objects.upload' as const, 1],
+  ])('stops at once when the archive bucket refuses a %s upload, saying which role is missing', async (_kind, route, resumableFromBytes) => {
+    gcs.failNext(5, { status: 403, route });
+    const err = await archive(resumableFromBytes ? { resumableFromBytes } : {})
       .archive(localFile('a.xlsx', report), 'top_up', '2025-03-01')
       .then(
         () => undefined,
@@ -131,7 +151,8 @@ describe('Cloud Storage archive against the fake JSON API', () => {
     expect((err as Sp01Error).code).toBe('archive_failed');
     expect((err as Error).message).toContain('gs://sp01-archive/raw/top_up/2025-03-01/a.xlsx');
     expect((err as Error).message).toContain('roles/storage.objectCreator');
-    expect(gcs.requestsTo('objects.insert')).toHaveLength(1);
+    expect((err as Error).message).toContain("403 forbidden: sp01-test@example.iam.gserviceaccount.com does not have storage.objects.create access");
+    expect(gcs.requestsTo(route)).toHaveLength(1);
   });
 
   it('refuses a business date that is not YYYY-MM-DD', async () => {

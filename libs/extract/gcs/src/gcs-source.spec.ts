@@ -164,6 +164,14 @@ describe('Cloud Storage source against the fake JSON API', () => {
       expect(gcs.requestsTo('objects.list')).toHaveLength(3);
     });
 
+    it('retries a refused connection, then reports it naming the bucket', async () => {
+      const closed = await startFakeStorage();
+      await closed.close();
+      const src = source({ apiEndpoint: closed.apiEndpoint, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, onRetry: () => retries++ } });
+      await expectUnavailable(src.list(), 'Cloud Storage bucket sp01-exports', 'after 3 attempts', 'ECONNREFUSED');
+      expect(retries).toBe(2);
+    });
+
     it.each<[string, StorageFailure, string]>([
       ['401', { status: 401 }, 'refused the credentials'],
       ['403 forbidden', { status: 403 }, 'roles/storage.objectViewer'],
