@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ModelingError } from './errors.js';
 import type { ProjectConfig } from './graph.js';
+import { readYaml } from './properties.js';
 import { isPlainObject } from './template/python-values.js';
 
 /** The resource-config trees of dbt_project.yml (`models:`, `seeds:` …), as written. */
@@ -23,13 +23,7 @@ export interface LoadedProject {
 const FILE = 'dbt_project.yml';
 
 export function readYamlFile(path: string, displayPath: string): unknown {
-  const text = readFileSync(path, 'utf8');
-  try {
-    return parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 0;
-    throw new ModelingError('project_config', `invalid YAML: ${(error as Error).message.split('\n')[0]}`, { file: displayPath, line }, { cause: error });
-  }
+  return readYaml(readFileSync(path, 'utf8'), displayPath).value;
 }
 
 function stringList(value: unknown, key: string, fallback: string[]): string[] {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import type { Event } from 'js-yaml';
+import { constructFromEvents, getScalarValue, parseEvents, YAMLException } from 'js-yaml';
 import { ModelingError } from './errors.js';
 import type { ColumnInfo, FreshnessRule, FreshnessThreshold, SourcePosition } from './graph.js';
 import type { ConfigLayer } from './resource-config.js';
@@ -14,29 +14,114 @@ import { isPlainObject } from './template/python-values.js';
 
 type Path = (string | number)[];
 
+// js-yaml's event ids (EVENT_ID), spelled out so the hot loop compares numbers.
+const SEQUENCE = 2;
+const MAPPING = 3;
+const SCALAR = 4;
+const ALIAS = 5;
+const POP = 6;
+const SEPARATOR = '\u0001';
+
+interface Frame {
+  mapping: boolean;
+  path: string;
+  index: number;
+  /** For mappings: the key awaiting its value, or null when a key comes next. */
+  key: string | null;
+}
+
+/** Reads YAML with js-yaml's event stream, so every node's offset is known without a second parse. */
+export function readYaml(text: string, file: string): { value: unknown; offsets: Map<string, number> } {
+  let events: Event[];
+  let value: unknown;
+  try {
+    events = parseEvents(text, { filename: file });
+    value = constructFromEvents(events, { source: text, filename: file })[0] ?? null;
+  } catch (error) {
+    const line = error instanceof YAMLException && error.mark ? error.mark.line + 1 : 0;
+    const reason = error instanceof YAMLException ? error.reason : String(error);
+    throw new ModelingError('project_config', `invalid YAML: ${reason}`, { file, line }, { cause: error });
+  }
+  return { value, offsets: nodeOffsets(text, events) };
+}
+
+function nodeOffsets(text: string, events: readonly Event[]): Map<string, number> {
+  const offsets = new Map<string, number>();
+  const stack: Frame[] = [];
+  // Where the next node goes: its path, or null when it is a mapping key.
+  const place = (): string | null => {
+    const frame = stack[stack.length - 1];
+    if (!frame) return '';
+    if (!frame.mapping) return `${frame.path}${SEPARATOR}${frame.index++}`;
+    if (frame.key === null) return null;
+    const path = `${frame.path}${SEPARATOR}${frame.key}`;
+    frame.key = null;
+    return path;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case MAPPING:
+      case SEQUENCE: {
+        const path = place() ?? '';
+        offsets.set(path, event.start);
+        stack.push({ mapping: event.type === MAPPING, path, index: 0, key: null });
+        break;
+      }
+      case SCALAR: {
+        const path = place();
+        if (path === null) {
+          const frame = stack[stack.length - 1] as Frame;
+          frame.key = getScalarValue(text, event);
+        } else offsets.set(path, event.valueStart);
+        break;
+      }
+      case ALIAS: {
+        const path = place();
+        if (path === null) (stack[stack.length - 1] as Frame).key = '';
+        break;
+      }
+      case POP:
+        stack.pop();
+        break;
+    }
+  }
+  return offsets;
+}
+
 export class YamlFile {
-  private readonly lines = new LineCounter();
-  private readonly doc: Document;
   readonly value: unknown;
+  private readonly offsets: Map<string, number>;
+  private lineStarts: number[] | null = null;
 
   constructor(
     readonly file: string,
-    absolutePath: string,
+    private readonly text: string,
   ) {
-    const text = readFileSync(absolutePath, 'utf8');
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
-    const first = this.doc.errors[0];
-    if (first) {
-      throw new ModelingError('project_config', `invalid YAML: ${first.message.split('\n')[0]}`, { file, line: first.linePos?.[0]?.line ?? 0 });
-    }
-    this.value = this.doc.toJS();
+    const { value, offsets } = readYaml(text, file);
+    this.value = value;
+    this.offsets = offsets;
   }
 
   /** The 1-based line where the node at `path` starts (0 if unknown). */
   position(path: Path): SourcePosition {
-    const node = this.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const offset = node?.range?.[0];
-    return { file: this.file, line: offset === undefined ? 0 : this.lines.linePos(offset).line };
+    const offset = this.offsets.get(path.length === 0 ? '' : `${SEPARATOR}${path.join(SEPARATOR)}`);
+    return { file: this.file, line: offset === undefined ? 0 : this.lineOf(offset) };
+  }
+
+  private lineOf(offset: number): number {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.lineStarts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
   }
 }
 
@@ -131,7 +216,7 @@ function stringTags(value: unknown): string[] {
 }
 
 export function readPropertiesFile(file: string, absolutePath: string): PropertiesFile {
-  const yaml = new YamlFile(file, absolutePath);
+  const yaml = new YamlFile(file, readFileSync(absolutePath, 'utf8'));
   const out: PropertiesFile = { file, yaml, patches: [], sources: [], unitTests: [] };
   if (yaml.value === null || yaml.value === undefined) return out;
   if (!isPlainObject(yaml.value)) throw bad({ file, line: 1 }, 'a properties file must be a mapping (version: 2, models: …)');
