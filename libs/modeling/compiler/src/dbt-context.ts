@@ -128,13 +128,24 @@ export class DbtEnvironment {
   }
 
   render(body: readonly Stmt[], file: string, bindings: NodeBindings): string {
-    this.bind(bindings);
-    return this.renderer.render(body, this.globals, file);
+    return this.nested(bindings, () => this.renderer.render(body, this.globals, file));
   }
 
   evaluate(expr: Expr, file: string, bindings: NodeBindings): unknown {
+    return this.nested(bindings, () => this.renderer.evaluate(expr, this.globals, file));
+  }
+
+  /** One context is shared by every node; a render inside a render gets the outer one back after. */
+  private nested<T>(bindings: NodeBindings, run: () => T): T {
+    const outer = this.bindings;
+    const restore = this.renderer.snapshot();
     this.bind(bindings);
-    return this.renderer.evaluate(expr, this.globals, file);
+    try {
+      return run();
+    } finally {
+      if (outer) this.bind(outer);
+      restore();
+    }
   }
 
   private bind(bindings: NodeBindings): void {

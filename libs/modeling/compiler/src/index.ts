@@ -12,3 +12,7 @@ export type { Compiler, CompileOverrides } from './compile.js';
 export { resolveRelation, generateSchemaName } from './relation.js';
 export { readSeed, parseCsv } from './seed-file.js';
 export type { SeedData } from './seed-file.js';
+export { selectNodes, parseSelector, fnmatch } from './selection.js';
+export type { IndirectSelection, SelectionCriterion, SelectionOptions, SelectorMethod } from './selection.js';
+export { buildManifest, writeManifest, MANIFEST_SCHEMA_VERSION, MANIFEST_DBT_VERSION } from './manifest.js';
+export type { Manifest, ManifestOptions } from './manifest.js';

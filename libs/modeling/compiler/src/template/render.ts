@@ -131,6 +131,17 @@ export class TemplateRenderer {
     return this.guard(() => this.eval(expr, new Scope(null, globals)));
   }
 
+  /** Renders may nest (an ephemeral model compiled from inside a ref()): save and restore. */
+  snapshot(): () => void {
+    const { rootFile, file, line, rootLine } = this;
+    return () => {
+      this.rootFile = rootFile;
+      this.file = file;
+      this.line = line;
+      this.rootLine = rootLine;
+    };
+  }
+
   private enter(file: string, line: number): void {
     this.rootFile = file;
     this.file = file;
