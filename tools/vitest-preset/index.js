@@ -20,6 +20,7 @@ export function projectTestConfig(projectDir, overrides = {}) {
       name,
       environment: 'node',
       include: ['src/**/*.spec.ts'],
+      exclude: ['src/**/*.e2e.spec.ts', '**/node_modules/**'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
       ...overrides,
