@@ -39,7 +39,7 @@ const withTesting = depConstraints.map((c) =>
     : c,
 );
 
-const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/__fixtures__/**', '**/vitest.config.ts', '**/*.bench.ts'];
+const testFiles = ['**/*.spec.ts', '**/*.test.ts', '**/__fixtures__/**', '**/vitest*.config.ts', '**/vitest*.config.mts', '**/*.bench.ts'];
 
 export default [
   ...nx.configs['flat/base'],
