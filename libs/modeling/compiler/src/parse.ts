@@ -311,6 +311,14 @@ class ProjectParser {
   }
 
   private add(node: GraphNode, enabled: boolean): void {
+    const existing = this.nodes.get(node.unique_id) ?? this.disabled.get(node.unique_id);
+    if (existing && existing.resource_type !== 'unit_test' && node.resource_type !== 'unit_test' && existing.original_file_path !== node.original_file_path) {
+      throw new ModelingError(
+        'duplicate_resource',
+        `dbt found two resources with the name "${node.name}": ${existing.original_file_path} and ${node.original_file_path}`,
+        { file: node.original_file_path, line: 1 },
+      );
+    }
     if (!enabled) {
       this.disabled.set(node.unique_id, node);
       return;

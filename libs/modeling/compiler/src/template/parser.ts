@@ -311,6 +311,11 @@ class ExpressionParser {
     return { kind: 'tuple', line, items };
   }
 
+  /** Without the trailing `if … else …` (a for loop's iterable is followed by its own `if`). */
+  parseWithoutCondition(): Expr {
+    return this.parseOr();
+  }
+
   parseExpression(): Expr {
     const line = this.line;
     const value = this.parseOr();
@@ -640,7 +645,7 @@ class Parser {
         const targets = [parser.expectName()];
         while (parser.skipOp(',')) targets.push(parser.expectName());
         parser.expectName('in');
-        const iter = parser.parseExpression();
+        const iter = parser.parseWithoutCondition();
         const filter = parser.skipName('if') ? parser.parseExpression() : null;
         parser.skipName('recursive');
         parser.expectEnd();
@@ -699,6 +704,9 @@ class Parser {
       }
       default: {
         const expected = outerEnds.length > 0 ? ` (expected ${outerEnds.map((t) => `'${t}'`).join(' or ')})` : '';
+        if (tag.startsWith('end') || tag === 'else' || tag === 'elif') {
+          throw syntaxError(this.file, line, `unexpected '{% ${tag} %}'${expected}`);
+        }
         const detail = ['call', 'materialization', 'filter', 'with', 'block', 'extends', 'include', 'import', 'from'].includes(tag)
           ? `the '{% ${tag} %}' tag is not supported by this compiler`
           : `unknown tag '${tag}'${expected}`;

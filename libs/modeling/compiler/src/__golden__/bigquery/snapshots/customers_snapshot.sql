@@ -1,0 +1,6 @@
+
+
+
+
+select * from `sp01-warehouse`.`raw`.`customers`
+

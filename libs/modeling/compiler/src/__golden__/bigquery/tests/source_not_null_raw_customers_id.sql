@@ -1,0 +1,3 @@
+select id
+from `sp01-warehouse`.`raw`.`customers`
+where id is null

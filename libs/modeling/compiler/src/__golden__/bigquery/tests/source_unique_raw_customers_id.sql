@@ -1,0 +1,7 @@
+select
+    id as unique_field,
+    count(*) as n_records
+from `sp01-warehouse`.`raw`.`customers`
+where id is not null
+group by id
+having count(*) > 1

@@ -1,0 +1,7 @@
+select
+    customer_id as unique_field,
+    count(*) as n_records
+from `sp01-warehouse`.`analytics_marts`.`customers`
+where customer_id is not null
+group by customer_id
+having count(*) > 1

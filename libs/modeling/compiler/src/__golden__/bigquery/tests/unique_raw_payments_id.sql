@@ -1,0 +1,7 @@
+select
+    id as unique_field,
+    count(*) as n_records
+from `sp01-warehouse`.`analytics_raw_seeds`.`raw_payments`
+where id is not null
+group by id
+having count(*) > 1

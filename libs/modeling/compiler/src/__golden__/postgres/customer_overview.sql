@@ -1,0 +1,12 @@
+
+
+
+select
+    customer_id,
+    full_name,
+    case
+        when lifetime_value >= 1000 then 'gold'
+        when lifetime_value >= 100 then 'silver'
+        else 'bronze'
+    end as tier
+from "analytics_marts"."customers"

@@ -1,0 +1,41 @@
+
+
+with __dbt__cte__int_payments_typed as (
+select
+    payment_id,
+    order_id,
+    lower(payment_method) as payment_method,
+    cast(amount as FLOAT) as amount
+from "analytics_staging"."stg_payments"
+),
+__dbt__cte__int_order_payments as (
+with payments as (
+    select * from __dbt__cte__int_payments_typed
+)
+
+select
+    order_id,
+    sum(case when payment_method = 'credit_card' then amount else 0 end) as credit_card_amount,
+    sum(case when payment_method = 'coupon' then amount else 0 end) as coupon_amount,
+    sum(case when payment_method = 'bank_transfer' then amount else 0 end) as bank_transfer_amount,
+    sum(case when payment_method = 'gift_card' then amount else 0 end) as gift_card_amount,
+    sum(amount) as total_amount
+from payments
+group by order_id
+),
+orders as (
+    select * from "analytics_staging"."stg_orders"
+),
+
+order_payments as (
+    select * from __dbt__cte__int_order_payments
+)
+
+select
+    orders.order_id,
+    orders.customer_id,
+    orders.order_date,
+    orders.status,
+    order_payments.total_amount as amount
+from orders
+left join order_payments on orders.order_id = order_payments.order_id

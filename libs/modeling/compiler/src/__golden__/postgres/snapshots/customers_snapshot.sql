@@ -1,0 +1,6 @@
+
+
+
+
+select * from "raw"."customers"
+

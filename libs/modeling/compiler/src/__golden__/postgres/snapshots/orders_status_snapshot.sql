@@ -1,0 +1,3 @@
+
+
+select order_id, status, customer_id from "analytics_staging"."stg_orders"

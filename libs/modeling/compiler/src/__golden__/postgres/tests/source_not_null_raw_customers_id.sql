@@ -1,0 +1,3 @@
+select id
+from "raw"."customers"
+where id is null

@@ -1,0 +1,6 @@
+
+
+select top_up_id, member_id, amount, topped_up_at
+from "analytics_staging"."stg_top_ups"
+
+where topped_up_at > (select max(topped_up_at) from "analytics_marts"."top_up_events")
