@@ -16,3 +16,5 @@ export { selectNodes, parseSelector, fnmatch } from './selection.js';
 export type { IndirectSelection, SelectionCriterion, SelectionOptions, SelectorMethod } from './selection.js';
 export { buildManifest, writeManifest, MANIFEST_SCHEMA_VERSION, MANIFEST_DBT_VERSION } from './manifest.js';
 export type { Manifest, ManifestOptions } from './manifest.js';
+export { generateSyntheticProject } from './synthetic-project.js';
+export type { SyntheticProjectOptions, SyntheticProjectSummary } from './synthetic-project.js';

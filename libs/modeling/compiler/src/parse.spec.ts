@@ -5,10 +5,21 @@ import { parseProject } from './parse.js';
 
 const graph = parseProject({ projectDir: JAFFLE_DIR, env: {} });
 
-function node(id: string): GraphNode {
+function node(id: string): Exclude<GraphNode, UnitTestNode> {
   const found = graph.nodes.get(id);
-  if (!found) throw new Error(`no node ${id}`);
+  if (!found || found.resource_type === 'unit_test') throw new Error(`no node ${id}`);
   return found;
+}
+
+function unitTest(id: string): UnitTestNode {
+  const found = graph.nodes.get(id);
+  if (found?.resource_type !== 'unit_test') throw new Error(`no unit test ${id}`);
+  return found;
+}
+
+function materialized(parsed: ProjectGraph, id: string): string | undefined {
+  const found = parsed.nodes.get(id);
+  return found?.resource_type === 'model' ? found.config.materialized : undefined;
 }
 
 function testOn(graphToSearch: ProjectGraph, attached: string, testName: string, column?: string): GenericTestNode {
@@ -196,8 +207,8 @@ describe('parsing the jaffle fixture', () => {
 });
 
 describe('unit tests', () => {
-  const customers = node('unit_test.jaffle.customers.customers_sum_lifetime_value') as UnitTestNode;
-  const orders = node('unit_test.jaffle.orders.orders_incremental_only_new') as UnitTestNode;
+  const customers = unitTest('unit_test.jaffle.customers.customers_sum_lifetime_value');
+  const orders = unitTest('unit_test.jaffle.orders.orders_incremental_only_new');
 
   it('reads given inputs in every format', () => {
     expect(customers.model).toBe('customers');
@@ -284,8 +295,8 @@ describe('config precedence', () => {
       'models/m.sql': "{{ config(materialized=var('mat')) }}\nselect '{{ var('scoped') }}'",
     };
     const dir = writeProject(files);
-    expect(parseProject({ projectDir: dir }).nodes.get('model.demo.m')?.config.materialized).toBe('view');
-    expect(parseProject({ projectDir: dir, vars: { mat: 'table' } }).nodes.get('model.demo.m')?.config.materialized).toBe('table');
+    expect(materialized(parseProject({ projectDir: dir }), 'model.demo.m')).toBe('view');
+    expect(materialized(parseProject({ projectDir: dir, vars: { mat: 'table' } }), 'model.demo.m')).toBe('table');
     expect(parseProject({ projectDir: dir }).vars).toEqual({ mat: 'view', scoped: 'yes' });
   });
 

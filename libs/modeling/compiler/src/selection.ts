@@ -151,13 +151,15 @@ function configMatches(node: Selectable, keys: readonly string[], value: string)
 function matches(node: Selectable, criterion: SelectionCriterion, project: string): boolean {
   const { value } = criterion;
   switch (criterion.method) {
+    // As in dbt, fqn and file match nodes, never sources (`orders` is not `source:raw.orders`).
     case 'fqn':
-      return fqnMatches(node.fqn, value, project);
+      return node.resource_type !== 'source' && fqnMatches(node.fqn, value, project);
     case 'tag':
       return tagsOf(node).some((tag) => fnmatch(tag, value));
     case 'path':
       return pathMatches(node.original_file_path, value);
     case 'file': {
+      if (node.resource_type === 'source') return false;
       const base = node.original_file_path.split('/').at(-1) ?? '';
       return fnmatch(base, value) || fnmatch(base.replace(/\.[^.]+$/, ''), value);
     }
