@@ -140,10 +140,20 @@ function hooks(config: ConfigLayer, key: string, position: SourcePosition): Hook
   });
 }
 
+/**
+ * Keys nobody interprets pass through, as in dbt. Copied after the typed ones rather than
+ * spread before them: object literals keep a fast shape (this runs for every node).
+ */
+function withExtras<T extends object>(typed: T, config: ConfigLayer): T {
+  for (const key in config) {
+    if (!(key in typed)) (typed as Record<string, unknown>)[key] = config[key];
+  }
+  return typed;
+}
+
 function base(config: ConfigLayer, position: SourcePosition): BaseConfig {
   const enabled = optionalBoolean(config, 'enabled', position);
   return {
-    ...config,
     enabled: enabled ?? true,
     tags: stringArray(config, 'tags', position),
     meta: dict(config, 'meta', position),
@@ -202,7 +212,7 @@ export function modelConfig(config: ConfigLayer, position: SourcePosition): Mode
     : oneOf(config, 'incremental_strategy', STRATEGIES, 'merge', position);
   const clusterBy = config['cluster_by'];
   const expiration = config['partition_expiration_days'];
-  return {
+  return withExtras({
     ...base(config, position),
     materialized,
     incremental_strategy: strategy,
@@ -217,18 +227,18 @@ export function modelConfig(config: ConfigLayer, position: SourcePosition): Mode
     labels: Object.fromEntries(Object.entries(dict(config, 'labels', position)).map(([k, v]) => [k, String(v)])),
     persist_docs: dict(config, 'persist_docs', position) as ModelConfig['persist_docs'],
     grants: dict(config, 'grants', position) as ModelConfig['grants'],
-  };
+  }, config);
 }
 
 export function seedConfig(config: ConfigLayer, position: SourcePosition): SeedConfig {
-  return {
+  return withExtras({
     ...base(config, position),
     materialized: 'seed',
     column_types: Object.fromEntries(Object.entries(dict(config, 'column_types', position)).map(([k, v]) => [k, String(v)])),
     delimiter: optionalString(config, 'delimiter', position) ?? ',',
     quote_columns: optionalBoolean(config, 'quote_columns', position),
     full_refresh: optionalBoolean(config, 'full_refresh', position),
-  };
+  }, config);
 }
 
 export function snapshotConfig(config: ConfigLayer, position: SourcePosition, name: string): SnapshotConfig {
@@ -249,7 +259,7 @@ export function snapshotConfig(config: ConfigLayer, position: SourcePosition, na
   }
   // `invalidate_hard_deletes: true` is the pre-1.9 spelling of `hard_deletes: invalidate`.
   const legacyInvalidate = optionalBoolean(config, 'invalidate_hard_deletes', position) === true;
-  return {
+  return withExtras({
     ...base(config, position),
     materialized: 'snapshot',
     strategy,
@@ -260,7 +270,7 @@ export function snapshotConfig(config: ConfigLayer, position: SourcePosition, na
     target_schema: optionalString(config, 'target_schema', position),
     target_database: optionalString(config, 'target_database', position),
     dbt_valid_to_current: optionalString(config, 'dbt_valid_to_current', position),
-  };
+  }, config);
 }
 
 export function testConfig(config: ConfigLayer, position: SourcePosition): TestConfig {
@@ -268,7 +278,7 @@ export function testConfig(config: ConfigLayer, position: SourcePosition): TestC
   if (severity !== 'error' && severity !== 'warn') throw invalid(position, `test severity must be 'error' or 'warn', got ${JSON.stringify(config['severity'])}`);
   const limit = config['limit'];
   const storeAs = config['store_failures_as'];
-  return {
+  return withExtras({
     ...base(config, position),
     materialized: 'test',
     severity,
@@ -279,7 +289,7 @@ export function testConfig(config: ConfigLayer, position: SourcePosition): TestC
     store_failures_as: storeAs === 'table' || storeAs === 'view' ? storeAs : null,
     where: optionalString(config, 'where', position),
     limit: typeof limit === 'number' ? limit : null,
-  };
+  }, config);
 }
 
 export function unitTestConfig(config: ConfigLayer, position: SourcePosition): UnitTestConfig {
@@ -289,7 +299,7 @@ export function unitTestConfig(config: ConfigLayer, position: SourcePosition): U
 
 export function sourceConfig(config: ConfigLayer, position: SourcePosition): SourceConfig {
   const b = base(config, position);
-  return { ...config, enabled: b.enabled, tags: b.tags, meta: b.meta };
+  return withExtras({ enabled: b.enabled, tags: b.tags, meta: b.meta }, config);
 }
 
 /** Keys of a generic test's arguments that are really config (dbt moves them the same way). */
