@@ -75,6 +75,7 @@ describe('parsing the jaffle fixture', () => {
     ['model.jaffle.stg_customers', 'schema', 'staging'],
     ['model.jaffle.stg_orders', 'tags', ['staging', 'orders', 'orders_in_file']],
     ['model.jaffle.int_payments_typed', 'materialized', 'ephemeral'],
+    ['model.jaffle.order_status_counts', 'materialized', 'table'],
     ['model.jaffle.customers', 'materialized', 'view'],
     ['model.jaffle.customers', 'tags', ['marts', 'customers_yaml']],
     ['model.jaffle.customers', 'schema', 'marts'],

@@ -34,9 +34,9 @@ describe('selecting nodes with dbt selectors', () => {
   it.each<[string, string[], string[], string[]]>([
     ['a model by name', ['stg_orders'], [], ['model:stg_orders']],
     ['all ancestors', ['+orders'], [], ORDERS_UPSTREAM],
-    ['all descendants', ['orders+'], [], ['model:customer_overview', 'model:customers', 'model:orders']],
+    ['all descendants', ['orders+'], [], ['model:customer_overview', 'model:customers', 'model:order_status_counts', 'model:orders']],
     ['ancestors one level up', ['1+orders'], [], ['model:int_order_payments', 'model:orders', 'model:stg_orders']],
-    ['descendants one level down', ['orders+1'], [], ['model:customers', 'model:orders']],
+    ['descendants one level down', ['orders+1'], [], ['model:customers', 'model:order_status_counts', 'model:orders']],
     [
       'descendants and all their ancestors (@)',
       ['@customers'],
@@ -62,7 +62,8 @@ describe('selecting nodes with dbt selectors', () => {
     ['a union (several --select values)', ['stg_orders', 'resource_type:seed'], [], ['model:stg_orders', 'seed:raw_payments']],
     ['an intersection (comma)', ['+customers,tag:staging'], [], ['model:stg_customers', 'model:stg_orders', 'model:stg_payments']],
     ['an intersection of tag and config', ['tag:staging,config.materialized:view'], [], STAGING],
-    ['with --exclude', ['tag:marts'], ['customers+'], [...FINANCE, 'model:orders'].sort()],
+    ['with --exclude', ['tag:marts'], ['customers+'], [...FINANCE, 'model:order_status_counts', 'model:orders'].sort()],
+    ['the folder default materialization', ['config.materialized:table'], [], ['model:order_status_counts']],
     ['with a space-separated --exclude', ['tag:staging'], ['stg_orders stg_top_ups'], ['model:stg_customers', 'model:stg_payments']],
   ])('%s: -s %j --exclude %j', (_name, select, exclude, expected) => {
     expect(labels(selectNodes(graph, { select, exclude }))).toEqual(expected);

@@ -1,0 +1,7 @@
+select
+    status,
+    {{ dbt.date_trunc('month', 'order_date') }} as order_month,
+    count(*) as number_of_orders,
+    sum(amount) as amount
+from {{ ref('orders') }}
+group by 1, 2
