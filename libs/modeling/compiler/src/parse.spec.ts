@@ -97,7 +97,7 @@ describe('parsing the jaffle fixture', () => {
     ['model.jaffle.daily_top_ups', 'tags', ['marts', 'finance']],
     ['model.jaffle.top_up_events', 'incremental_strategy', 'append'],
     ['model.jaffle.top_up_events', 'on_schema_change', 'fail'],
-    ['model.jaffle.top_ups_by_day', 'incremental_strategy', 'insert_overwrite'],
+    ['model.jaffle.top_ups_by_day', 'incremental_strategy', 'delete+insert'],
     ['model.jaffle.top_ups_by_day', 'partition_by', { field: 'top_up_date', data_type: 'date', granularity: 'day' }],
     ['model.jaffle.top_ups_by_day', 'cluster_by', ['channel']],
     ['seed.jaffle.raw_payments', 'schema', 'raw_seeds'],
@@ -114,6 +114,16 @@ describe('parsing the jaffle fixture', () => {
     ['test.jaffle.assert_order_amount_not_negative', 'severity', 'warn'],
   ])('%s: config %s', (id, key, expected) => {
     expect(node(id).config[key as never]).toEqual(expected);
+  });
+
+  it.each([
+    ['model.jaffle.daily_top_ups', 'merge'],
+    ['model.jaffle.top_up_events', 'merge'],
+    ['model.jaffle.top_ups_by_day', 'insert_overwrite'],
+  ])('%s picks the %s strategy when the target is BigQuery', (id, strategy) => {
+    const bigquery = parseProject({ projectDir: JAFFLE_DIR, env: {}, target: { type: 'bigquery', schema: 'analytics', database: 'p' } });
+    const found = bigquery.nodes.get(id);
+    expect(found?.resource_type === 'model' && found.config.incremental_strategy).toBe(strategy);
   });
 
   it.each<[string, string, string | undefined, string, unknown]>([

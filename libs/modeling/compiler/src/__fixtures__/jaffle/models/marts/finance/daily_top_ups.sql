@@ -1,6 +1,6 @@
 {{
     config(
-        incremental_strategy='delete+insert',
+        incremental_strategy='merge' if target.type == 'bigquery' else 'delete+insert',
         unique_key=['top_up_date', 'channel']
     )
 }}

@@ -1,4 +1,5 @@
-{{ config(incremental_strategy='append', on_schema_change='fail') }}
+{#- dbt-bigquery has no append: a merge without unique_key only inserts. -#}
+{{ config(incremental_strategy='merge' if target.type == 'bigquery' else 'append', on_schema_change='fail') }}
 
 select top_up_id, member_id, amount, topped_up_at
 from {{ ref('stg_top_ups') }}

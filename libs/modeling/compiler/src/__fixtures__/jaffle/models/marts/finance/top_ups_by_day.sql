@@ -1,6 +1,7 @@
 {{
     config(
-        incremental_strategy='insert_overwrite',
+        incremental_strategy='insert_overwrite' if target.type == 'bigquery' else 'delete+insert',
+        unique_key=['top_up_date', 'channel'],
         partition_by={'field': 'top_up_date', 'data_type': 'date'},
         cluster_by='channel'
     )
