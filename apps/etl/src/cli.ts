@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createRunContext, createLogger, createProgress, errorMessage, ConfigError, redactSettings, settingLabel } from '@sp01/core';
-import { createLocalSource } from '@sp01/extract-local';
-import { createPgliteWarehouse, createPostgresWarehouse } from '@sp01/load-postgres';
-import type { Source, Warehouse } from '@sp01/contracts';
+import { createArchive, createSource, createWarehouse, type Clients } from './composition.js';
 import { etlSettingSources, resolveEtlSettings, type EtlSettings } from './settings.js';
 import { runEtl, runSucceeded } from './run-etl.js';
 import { formatSummary } from './summary.js';
@@ -24,23 +22,13 @@ function parseFlags(argv: string[]) {
   return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
 }
 
-function createSource(settings: EtlSettings): Source {
-  return createLocalSource({ dir: settings.sourceDir as string, recursive: settings.recursive });
-}
-
-function createWarehouse(settings: EtlSettings, logger: ReturnType<typeof createLogger>): Warehouse {
-  return settings.warehouse === 'postgres'
-    ? createPostgresWarehouse({ url: settings.databaseUrl as string, schemaPrefix: settings.schemaPrefix, logger })
-    : createPgliteWarehouse({ dataDir: settings.pgliteDir, schemaPrefix: settings.schemaPrefix, logger });
-}
-
 export interface CliStreams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 /** Runs the ETL as the command line asks; resolves to the process exit code (0 ok, 1 a file failed, 2 bad usage). */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStreams = process): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStreams = process, clients: Clients = {}): Promise<number> {
   let flags: ReturnType<typeof parseFlags>;
   try {
     flags = parseFlags(argv);
@@ -65,10 +53,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStream
   const logger = createLogger({ level: settings.logLevel, stream: io.stderr });
   const context = createRunContext();
   logger.info('run started', { runId: context.runId, settings: redactSettings(settings, etlSettingSources) });
-  const warehouse = createWarehouse(settings, logger);
+  const warehouse = createWarehouse(settings, logger, clients);
   try {
     const summary = await runEtl({
-      source: createSource(settings),
+      source: createSource(settings, logger, clients),
+      archive: createArchive(settings, logger, clients),
       warehouse,
       transforms: DOMAIN_TRANSFORMS,
       domains: settings.domains,

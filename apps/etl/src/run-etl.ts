@@ -22,8 +22,10 @@ export interface FileRunResult {
   rowsLoaded: number;
   rowsRejected: number;
   warnings: number;
-  /** Why a file was skipped, rejected or failed. */
+  /** Why a file was skipped, rejected or failed, or why its archive copy failed. */
   detail: string | null;
+  /** Where the loaded file was archived, when an archive is configured. */
+  archivedTo?: string;
   seconds: number;
 }
 
@@ -32,7 +34,7 @@ export interface RunSummary {
   source: string;
   warehouse: Warehouse['kind'];
   files: FileRunResult[];
-  totals: Record<FileRunStatus, number> & { rowsRead: number; rowsLoaded: number; rowsRejected: number };
+  totals: Record<FileRunStatus, number> & { rowsRead: number; rowsLoaded: number; rowsRejected: number; archiveFailures: number };
   seconds: number;
 }
 
@@ -46,6 +48,8 @@ export interface EtlRun {
   logger: Logger;
   progress: Progress;
   readerLimits?: Partial<ReaderLimits>;
+  /** Called after a file has loaded; a failure is reported but never unloads the file. */
+  archive?: (file: SourceFile, domain: Domain, businessDate: string) => Promise<string>;
 }
 
 /**
@@ -110,7 +114,13 @@ async function loadOne(run: EtlRun, file: SourceFile): Promise<FileRunResult> {
       run.progress.update(`loading ${file.id}`, n);
     });
     const loaded = await run.warehouse.loadFile({ file, domain, sheet: report.sheet, runId: run.context.runId, rows });
-    return finish({ domain, status: 'loaded', detail: null, warnings, ...loaded });
+    if (!run.archive) return finish({ domain, status: 'loaded', detail: null, warnings, ...loaded });
+    try {
+      const archivedTo = await run.archive(file, domain, run.context.businessDate);
+      return finish({ domain, status: 'loaded', detail: null, warnings, archivedTo, ...loaded });
+    } catch (err) {
+      return finish({ domain, status: 'loaded', detail: `loaded, but not archived: ${errorMessage(err)}`, warnings, ...loaded });
+    }
   } catch (err) {
     // A file the reader cannot use is rejected (and recorded); anything else is a failure of
     // the run itself (database, network) and is reported as such.
@@ -147,9 +157,10 @@ async function drain(rows: AsyncIterable<unknown>): Promise<void> {
 }
 
 function summarize(run: EtlRun, files: FileRunResult[], started: number): RunSummary {
-  const totals = { loaded: 0, skipped: 0, rejected: 0, failed: 0, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 };
+  const totals = { loaded: 0, skipped: 0, rejected: 0, failed: 0, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, archiveFailures: 0 };
   for (const f of files) {
     totals[f.status] += 1;
+    if (f.status === 'loaded' && f.detail !== null) totals.archiveFailures += 1;
     totals.rowsRead += f.rowsRead;
     totals.rowsLoaded += f.rowsLoaded;
     totals.rowsRejected += f.rowsRejected;
@@ -165,5 +176,5 @@ function summarize(run: EtlRun, files: FileRunResult[], started: number): RunSum
 }
 
 export function runSucceeded(summary: RunSummary): boolean {
-  return summary.totals.failed === 0 && summary.totals.rejected === 0;
+  return summary.totals.failed === 0 && summary.totals.rejected === 0 && summary.totals.archiveFailures === 0;
 }

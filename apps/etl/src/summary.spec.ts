@@ -24,7 +24,7 @@ describe('run summary', () => {
         { file: 'top_up_20250323.xlsx', domain: 'top_up', status: 'skipped', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, warnings: 0, detail: 'unchanged', seconds: 0 },
         { file: 'broken.xlsx', domain: null, status: 'rejected', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, warnings: 0, detail: 'file broken.xlsx: not a workbook', seconds: 0 },
       ],
-      totals: { loaded: 1, skipped: 1, rejected: 1, failed: 0, rowsRead: 1200, rowsLoaded: 1198, rowsRejected: 2 },
+      totals: { loaded: 1, skipped: 1, rejected: 1, failed: 0, rowsRead: 1200, rowsLoaded: 1198, rowsRejected: 2, archiveFailures: 0 },
     };
     const text = formatSummary(summary);
     expect(text).toContain('SP01 run 20250325T020000Z-abcdef: local folder /data → pglite');
@@ -40,7 +40,7 @@ describe('run summary', () => {
     const text = formatSummary({
       runId: 'r', source: 's', warehouse: 'pglite', seconds: 1,
       files: [file('儲值紀錄_20250318.xlsx'), file('top_up_20250319.xlsx')],
-      totals: { loaded: 2, skipped: 0, rejected: 0, failed: 0, rowsRead: 2, rowsLoaded: 2, rowsRejected: 0 },
+      totals: { loaded: 2, skipped: 0, rejected: 0, failed: 0, rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, archiveFailures: 0 },
     });
     const rows = text.split('\n').filter((l) => l.includes('.xlsx'));
     expect(new Set(rows.map((r) => displayWidth(r.slice(0, r.indexOf('top_up ', 5)))))).toHaveProperty('size', 1);
