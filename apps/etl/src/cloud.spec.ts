@@ -106,7 +106,7 @@ describe('ETL into BigQuery', () => {
       const { code, summary, stderr } = await cli(
         ['--source-dir', localDir, '--warehouse', 'bigquery', '--bigquery-project', 'sp01-test', '--bigquery-dataset-prefix', 'ci_', '--max-bytes-billed', '1000000000', '--json'],
         {},
-        { bigquery: new BigQuery(bq.clientOptions('sp01-test')) },
+        { bigquery: new BigQuery(bq.clientOptions('sp01-test') as ConstructorParameters<typeof BigQuery>[0]) },
       );
       await rm(localDir, { recursive: true, force: true });
       expect(code, stderr).toBe(0);
