@@ -6,6 +6,7 @@ import { JAFFLE_DIR, writeProject } from './__fixtures__/project-files.js';
 import { compileGraph, compileNode, createCompiler, injectCtes } from './compile.js';
 import type { Dialect } from './dialect.js';
 import type { CompiledGraph, ModelNode, ProjectGraph, Target } from './graph.js';
+import { buildManifest } from './manifest.js';
 import { parseProject } from './parse.js';
 import { postgresDialect } from './postgres-dialect.js';
 
@@ -135,6 +136,28 @@ describe('compiling nodes', () => {
     expect(custom.compile('model.jaffle.customers').compiled_code).toContain('from "sandbox"."model_stg_customers"');
     expect(custom.compile('model.jaffle.stg_customers').compiled_code).toContain('from "sandbox"."source_customers"');
     expect(custom.compile('model.jaffle.orders', { isIncremental: true }).compiled_code).toContain('from "sandbox"."model_orders"');
+  });
+
+  it("follows the project's generate_schema_name and generate_alias_name, as dbt does", () => {
+    const dir = writeProject({
+      'macros/naming.sql': [
+        '{% macro generate_schema_name(custom_schema_name, node) -%}',
+        '  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}',
+        '{%- endmacro %}',
+        '{% macro generate_alias_name(custom_alias_name=none, node=none) -%}',
+        "  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- else -%}{{ node.name ~ '_v2' }}{%- endif -%}",
+        '{%- endmacro %}',
+      ].join('\n'),
+      'models/a.sql': "{{ config(schema='marts') }}\nselect 1 as id",
+      'models/b.sql': "{{ config(alias='bee') }}\nselect * from {{ ref('a') }}",
+    });
+    const parsed = parseProject({ projectDir: dir });
+    const custom = createCompiler(parsed, { dialect: postgresDialect, target: { name: 'prod', type: 'postgres', schema: 'analytics' } });
+    const b = custom.compile('model.demo.b');
+    expect(b.compiled_code).toBe('\nselect * from "marts"."a_v2"');
+    expect(b.relation_name).toBe('"analytics"."bee"');
+    const manifest = buildManifest(parsed, { dialect: postgresDialect, compiled: new Map([['model.demo.b', b]]) });
+    expect(manifest.nodes['model.demo.b']).toMatchObject({ schema: 'analytics', alias: 'bee', relation_name: '"analytics"."bee"' });
   });
 
   it('takes vars and env from the context over the graph', () => {

@@ -78,6 +78,7 @@ class GraphCompiler implements Compiler {
   private readonly internals: GraphInternals;
   private readonly ephemerals = new Map<UniqueId, { sql: string; ctes: InjectedCte[] }>();
   private readonly inProgress = new Set<UniqueId>();
+  private readonly relations = new Map<UniqueId, Relation>();
   private readonly resolve: (node: RelationNode | SourceDefinition | TestNode) => Relation;
   private readonly incrementalState: IncrementalState;
 
@@ -88,7 +89,7 @@ class GraphCompiler implements Compiler {
     this.target = context.target ?? graph.target;
     this.dialect = context.dialect;
     this.internals = internalsOf(graph);
-    this.resolve = context.resolveRelation ?? ((node) => resolveRelation(node, this.target));
+    this.resolve = context.resolveRelation ?? ((node) => this.defaultRelation(node));
     this.incrementalState = context.isIncremental ?? false;
     this.env = new DbtEnvironment({
       projectName: graph.project.name,
@@ -107,6 +108,43 @@ class GraphCompiler implements Compiler {
 
   relationOf(node: RelationNode | SourceDefinition | TestNode): Relation {
     return this.resolve(node);
+  }
+
+  /**
+   * dbt's defaults, unless the project overrides generate_schema_name, generate_alias_name or
+   * generate_database_name in its macros: then those decide, as in dbt.
+   */
+  private defaultRelation(node: RelationNode | SourceDefinition | TestNode): Relation {
+    const base = resolveRelation(node, this.target);
+    if (node.resource_type === 'source' || (node.resource_type === 'snapshot' && node.config.target_schema)) return base;
+    const cached = this.relations.get(node.unique_id);
+    if (cached) return cached;
+    const schemaMacro = this.env.macro('generate_schema_name');
+    const aliasMacro = this.env.macro('generate_alias_name');
+    const databaseMacro = this.env.macro('generate_database_name');
+    if (!schemaMacro && !aliasMacro && !databaseMacro) return base;
+    const bindings: NodeBindings = {
+      ref: () => {
+        throw new Error('ref() cannot be called while naming a relation');
+      },
+      source: () => {
+        throw new Error('source() cannot be called while naming a relation');
+      },
+      config: configFunction(() => node.config, null),
+      this: undefined,
+      is_incremental: () => false,
+      model: node as unknown as Record<string, unknown>,
+    };
+    const call = (macro: (...args: unknown[]) => unknown, custom: string | null) =>
+      str(this.env.callMacro(macro, [custom, node], node.original_file_path, bindings)).trim();
+    const customSchema = node.resource_type === 'test' ? (node.config.schema ?? 'dbt_test__audit') : node.config.schema;
+    const relation: Relation = {
+      database: databaseMacro ? call(databaseMacro, node.config.database) || null : base.database,
+      schema: schemaMacro ? call(schemaMacro, customSchema) : base.schema,
+      identifier: aliasMacro ? call(aliasMacro, node.config.alias) : base.identifier,
+    };
+    this.relations.set(node.unique_id, relation);
+    return relation;
   }
 
   private relationValue(node: RelationNode | SourceDefinition): RelationValue {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@sp01/core';
 import { silentLogger } from '@sp01/core';
 import type { CrossDatabaseMacros, Dialect } from './dialect.js';
+import { ModelingError } from './errors.js';
 import type { SourcePosition, Target } from './graph.js';
 import type { Expr, Stmt, TemplateAst } from './template/ast.js';
 import { bindArguments, isPlainObject, Kwargs, MacroReturn, str } from './template/python-values.js';
@@ -292,10 +293,23 @@ export class DbtEnvironment {
     }
   }
 
-  /** The macros a project defines, as `name -> function`, for generic test lookup. */
+  /** A macro the project defines (not one of dbt's own), or null. */
   macro(name: string): Callable | null {
     const value = this.globals[name];
     return typeof value === 'function' && 'macroName' in value ? (value as unknown as Callable) : null;
+  }
+
+  /** Calls a project macro outside any template, e.g. `generate_schema_name(custom, node)`. */
+  callMacro(macro: Callable, args: unknown[], file: string, bindings: NodeBindings): unknown {
+    return this.nested(bindings, () => {
+      try {
+        return macro(...args);
+      } catch (error) {
+        if (error instanceof MacroReturn) return error.value;
+        if (error instanceof Error && 'code' in error) throw error;
+        throw new ModelingError('template_render', error instanceof Error ? error.message : String(error), { file, line: 0 }, { cause: error });
+      }
+    });
   }
 }
 

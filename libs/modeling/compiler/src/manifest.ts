@@ -103,7 +103,8 @@ class ManifestWriter {
   }
 
   private relation(node: RelationNode | SourceDefinition | TestNode): { database: string | null; schema: string; identifier: string; relation_name: string | null } {
-    const relation = resolveRelation(node, this.target);
+    // A compiled node knows where it lives (generate_schema_name overrides included).
+    const relation = this.options.compiled?.get(node.unique_id)?.relation ?? resolveRelation(node, this.target);
     const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
     const noRelation = ephemeral || (node.resource_type === 'test' && !node.config.store_failures);
     return { ...relation, relation_name: noRelation ? null : this.options.dialect.renderRelation(relation) };
