@@ -342,6 +342,7 @@ class ProjectParser {
       const fqn = [project, ...folders(source.relative), name];
       const patch = this.patches.get(`models:${name}`);
       const base = layered(this.trees.models, fqn, patch?.config ?? {});
+      // Config is settled after the render below (config() calls count); until then, as layered.
       const node: ModelNode = {
         unique_id: `model.${project}.${name}`,
         resource_type: 'model',
@@ -360,7 +361,7 @@ class ProjectParser {
         sources: [],
         depends_on: { nodes: [], macros: [] },
         unrendered_config: base,
-        config: modelConfig(base, patch?.position ?? { file: 'dbt_project.yml', line: 0 }),
+        config: base as ModelNode['config'],
       };
       const capture = this.renderCapturing(node, ast.body, base, false);
       node.config = modelConfig(mergeConfig(base, capture.config), configPosition(capture, patch));
