@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@sp01/core';
 import type { NodeBindings } from './dbt-context.js';
 import { configFunction, DbtEnvironment } from './dbt-context.js';
 import type { Dialect } from './dialect.js';
@@ -84,7 +83,7 @@ class GraphCompiler implements Compiler {
 
   constructor(
     readonly graph: ProjectGraph,
-    context: CompileContext & { logger?: Logger; fullRefresh?: boolean },
+    context: CompileContext,
   ) {
     this.target = context.target ?? graph.target;
     this.dialect = context.dialect;
@@ -439,7 +438,7 @@ export function injectCtes(sql: string, ctes: readonly InjectedCte[]): string {
 }
 
 /** A compiler for one graph and one context (target, dialect, vars, incremental state). */
-export function createCompiler(graph: ProjectGraph, context: CompileContext & { logger?: Logger; fullRefresh?: boolean }): Compiler {
+export function createCompiler(graph: ProjectGraph, context: CompileContext): Compiler {
   return new GraphCompiler(graph, context);
 }
 

@@ -4,6 +4,7 @@
  * user recognises every one of them; anything that is ours alone is camelCase.
  */
 
+import type { Logger } from '@sp01/core';
 import type { Dialect } from './dialect.js';
 
 export type UniqueId = string;
@@ -364,6 +365,10 @@ export interface CompileContext {
   /** `run_started_at` / `invocation_id` visible to templates. */
   runStartedAt?: Date;
   invocationId?: string;
+  /** `flags.FULL_REFRESH` in templates (`is_incremental()` is the executor's to decide). */
+  fullRefresh?: boolean;
+  /** Where `log()` and `exceptions.warn()` go. */
+  logger?: Logger;
 }
 
 /** An ephemeral model inlined into its consumer as `__dbt__cte__<name>`. */
