@@ -214,6 +214,18 @@ describe('compiling nodes', () => {
   });
 });
 
+describe('a graph that lost its parse-time caches', () => {
+  it('compiles the same SQL after a structured clone (templates re-read from raw_code)', () => {
+    const clone = structuredClone(graph);
+    const dialectContext = { dialect: bigqueryDialect, target: DIALECTS[1]?.target, env: {} };
+    for (const id of ['model.jaffle.orders', 'snapshot.jaffle.customers_snapshot', 'model.jaffle.stg_payments']) {
+      expect(compileNode(clone, id, dialectContext).compiled_code).toBe(compileNode(graph, id, dialectContext).compiled_code);
+    }
+    const relationships = [...graph.nodes.values()].find((n) => n.name.startsWith('relationships_'));
+    expect(compileNode(clone, relationships?.unique_id ?? '', dialectContext).compiled_code).toContain('`analytics_staging`.`stg_customers`');
+  });
+});
+
 describe('injectCtes', () => {
   const ctes = [
     { id: 'a', sql: '__dbt__cte__a as (\nselect 1\n)' },

@@ -18,3 +18,4 @@ export { buildManifest, writeManifest, MANIFEST_SCHEMA_VERSION, MANIFEST_DBT_VER
 export type { Manifest, ManifestOptions } from './manifest.js';
 export { generateSyntheticProject } from './synthetic-project.js';
 export type { SyntheticProjectOptions, SyntheticProjectSummary } from './synthetic-project.js';
+export { parseVarsArgument } from './project-file.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JAFFLE_DIR, writeProject } from './__fixtures__/project-files.js';
 import type { GenericTestNode, GraphNode, ProjectGraph, UnitTestNode } from './graph.js';
 import { parseProject } from './parse.js';
+import { parseVarsArgument } from './project-file.js';
 
 const graph = parseProject({ projectDir: JAFFLE_DIR, env: {} });
 
@@ -311,6 +312,24 @@ describe('config precedence', () => {
     expect(parseProject({ projectDir: dir }).vars).toEqual({ mat: 'view', scoped: 'yes' });
   });
 
+  it('renders Jinja in dbt_project.yml configs, not in hooks', () => {
+    const dir = writeProject({
+      'dbt_project.yml': [
+        'name: demo',
+        'models:',
+        '  demo:',
+        `    +schema: "{{ env_var('DEMO_SCHEMA', 'fallback') }}"`,
+        `    +enabled: "{{ target.name != 'ci' }}"`,
+        `    +post-hook: "grant select on {{ this }} to reader"`,
+        '',
+      ].join('\n'),
+      'models/m.sql': 'select 1',
+    });
+    const dev = parseProject({ projectDir: dir, env: { DEMO_SCHEMA: 'mine' } });
+    expect(dev.nodes.get('model.demo.m')?.config).toMatchObject({ schema: 'mine', enabled: true, post_hook: [{ sql: 'grant select on {{ this }} to reader', transaction: true }] });
+    expect(parseProject({ projectDir: dir, env: {}, target: { name: 'ci' } }).disabled.has('model.demo.m')).toBe(true);
+  });
+
   it.each([
     ['an unknown materialization', "{{ config(materialized='materialized_view') }}", "config 'materialized' must be one of 'view', 'table', 'incremental', 'ephemeral'"],
     ['an unknown strategy', "{{ config(materialized='incremental', incremental_strategy='upsert') }}", "config 'incremental_strategy' must be one of"],
@@ -341,5 +360,20 @@ describe('disabled nodes', () => {
     const parsed = parseProject({ projectDir: dir });
     expect([...parsed.nodes.keys()]).toEqual(['model.demo.on']);
     expect([...parsed.disabled.keys()]).toEqual(['model.demo.off']);
+  });
+});
+
+describe('--vars', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['{start_date: 2024-06-01, days: 3}', { start_date: '2024-06-01', days: 3 }],
+    ['{"a": [1, 2]}', { a: [1, 2] }],
+    ['', {}],
+  ])('reads %j', (text, vars) => {
+    expect(parseVarsArgument(text)).toEqual(vars);
+  });
+
+  it('rejects what is not a mapping', () => {
+    expect(() => parseVarsArgument('[1, 2]')).toThrow('--vars must be a YAML mapping');
+    expect(() => parseVarsArgument('{a: [')).toThrow('invalid YAML');
   });
 });

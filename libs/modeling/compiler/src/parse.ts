@@ -38,7 +38,7 @@ import type { FixtureSpec, PropertiesFile, ResourcePatch, TestDeclaration, UnitT
 import { readPropertiesFile } from './properties.js';
 import { RelationValue } from './relation.js';
 import type { ConfigLayer } from './resource-config.js';
-import { mergeConfig, modelConfig, projectLayers, seedConfig, snapshotConfig, sourceConfig, testConfig, unitTestConfig } from './resource-config.js';
+import { canonicalKey, mergeConfig, modelConfig, projectLayers, seedConfig, snapshotConfig, sourceConfig, testConfig, unitTestConfig } from './resource-config.js';
 import { csvRecords } from './seed-file.js';
 import type { Expr, Stmt, TemplateAst } from './template/ast.js';
 import { parseExpression, parseTemplate } from './template/parser.js';
@@ -187,7 +187,6 @@ class ProjectParser {
   constructor(options: ParseOptions) {
     const loaded = loadProjectFile(options.projectDir);
     this.project = loaded.config;
-    this.trees = loaded.trees;
     this.target = { ...DEFAULT_TARGET, ...options.target };
     this.vars = { ...this.project.vars, ...options.vars };
     this.readMacros();
@@ -204,6 +203,36 @@ class ProjectParser {
       logger: options.logger ?? silentLogger,
     });
     this.capture = new CaptureContext(this.env, this.target);
+    this.trees = this.renderProjectTrees(loaded.trees);
+  }
+
+  /**
+   * dbt renders dbt_project.yml configs (`+schema: "{{ env_var('X') }}"`); hooks stay as
+   * written, rendered per node at compile time.
+   */
+  private renderProjectTrees(trees: ProjectConfigTrees): ProjectConfigTrees {
+    const bindings: NodeBindings = {
+      ref: () => {
+        throw new Error('ref() cannot be used in dbt_project.yml');
+      },
+      source: () => {
+        throw new Error('source() cannot be used in dbt_project.yml');
+      },
+      config: configFunction(() => ({}), null),
+      this: undefined,
+      is_incremental: () => false,
+      model: {},
+    };
+    const render = (value: unknown, key: string): unknown => {
+      if (typeof value === 'string' && /\{[{%]/.test(value) && canonicalKey(key) !== 'pre_hook' && canonicalKey(key) !== 'post_hook') {
+        const text = this.env.render(parseTemplate(value, { file: 'dbt_project.yml' }).body, 'dbt_project.yml', bindings);
+        return text === 'True' ? true : text === 'False' ? false : text;
+      }
+      if (Array.isArray(value)) return value.map((item) => render(item, key));
+      if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, k)]));
+      return value;
+    };
+    return Object.fromEntries(Object.entries(trees).map(([key, tree]) => [key, render(tree, key)])) as unknown as ProjectConfigTrees;
   }
 
   parse(): ProjectGraph {

@@ -84,3 +84,12 @@ export function loadProjectFile(projectDir: string): LoadedProject {
     },
   };
 }
+
+/** dbt's `--vars '{key: value}'`: a YAML (or JSON) mapping. */
+export function parseVarsArgument(text: string): Record<string, unknown> {
+  const value = text.trim() === '' ? {} : readYaml(text, '--vars').value;
+  if (!isPlainObject(value)) {
+    throw new ModelingError('project_config', `--vars must be a YAML mapping such as '{start_date: "2024-01-01"}', got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
