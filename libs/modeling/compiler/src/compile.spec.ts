@@ -160,6 +160,29 @@ describe('compiling nodes', () => {
     expect(manifest.nodes['model.demo.b']).toMatchObject({ schema: 'analytics', alias: 'bee', relation_name: '"analytics"."bee"' });
   });
 
+  it("renders Jinja in a test's where config", () => {
+    const dir = writeProject({
+      'models/m.sql': 'select 1 as id, current_date as day',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: m',
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - not_null:',
+        '              config:',
+        `                where: "day >= {{ dbt.dateadd('day', -var('days', 3), dbt.current_timestamp()) }}"`,
+        '',
+      ].join('\n'),
+    });
+    const parsed = parseProject({ projectDir: dir });
+    const test = [...parsed.nodes.values()].find((n) => n.resource_type === 'test');
+    expect(compileNode(parsed, test?.unique_id ?? '', { dialect: bigqueryDialect, vars: { days: 7 } }).compiled_code).toBe(
+      'select id\nfrom (select * from `public`.`m` where day >= date_add(current_timestamp(), interval -7 day)) dbt_subquery\nwhere id is null',
+    );
+  });
+
   it('takes vars and env from the context over the graph', () => {
     const custom = createCompiler(graph, { dialect: postgresDialect, vars: { start_date: '2025-06-01' }, env: { SP01_SOURCE_SYSTEM: 'gdrive' } });
     expect(custom.compile('model.jaffle.stg_orders').compiled_code).toContain("where order_date >= '2025-06-01'");

@@ -285,8 +285,8 @@ class GraphCompiler implements Compiler {
     }
     const relation =
       attached.resource_type === 'source' ? bindings.source(attached.source_name, attached.name) : bindings.ref(attached.name);
-    const where = node.config.where;
-    // dbt's get_where_subquery: the `where` config narrows the tested relation.
+    // dbt's get_where_subquery: the `where` config narrows the tested relation (and may hold Jinja).
+    const where = node.config.where && /\{[{%]/.test(node.config.where) ? this.renderHook(node.config.where, request) : node.config.where;
     const model = where ? `(select * from ${str(relation)} where ${where}) dbt_subquery` : relation;
     const name = node.test_metadata.name;
     if (BUILT_IN_TESTS.has(name) && node.test_metadata.namespace === null) {
