@@ -1,3 +1,4 @@
+import { silentLogger } from '@sp01/core';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from './__fixtures__/project-files.js';
 import { ModelingError } from './errors.js';
@@ -105,12 +106,6 @@ describe('DAG validation names the file and line', () => {
       'models/two/m.sql:1: dbt found two resources with the name "m": models/one/m.sql and models/two/m.sql',
     ],
     [
-      'a YAML entry for a model that does not exist',
-      { 'models/m.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n  - name: ghost\n    description: boo\n' },
-      'unknown_ref',
-      "models/schema.yml:4: models entry 'ghost' describes a model that does not exist",
-    ],
-    [
       'a package test',
       { 'models/m.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n    data_tests:\n      - dbt_utils.expression_is_true:\n          expression: "1 = 1"\n' },
       'unsupported',
@@ -132,6 +127,17 @@ describe('DAG validation names the file and line', () => {
     const error = parseError(files);
     expect(error.code).toBe(code);
     expect(error.message.startsWith(message)).toBe(true);
+  });
+
+  it('but only warns, as dbt does, about YAML for a model that does not exist', () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const dir = writeProject({ 'models/m.sql': 'select 1', 'models/schema.yml': 'version: 2\nmodels:\n  - name: m\n  - name: ghost\n    data_tests: [unique]\n' });
+    const graph = parseProject({ projectDir: dir, logger });
+    expect(warnings).toEqual([
+      "models/schema.yml:4: did not find matching node for patch with name 'ghost' in the 'models' section; its description and tests are ignored",
+    ]);
+    expect([...graph.nodes.keys()]).toEqual(['model.demo.m']);
   });
 
   it('for a project folder without dbt_project.yml', () => {

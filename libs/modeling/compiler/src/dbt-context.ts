@@ -318,14 +318,14 @@ export function configFunction(
   read: () => Record<string, unknown>,
   record: ((values: Record<string, unknown>) => void) | null,
 ): NodeBindings['config'] {
+  // `config(materialized='table')` and `config({'materialized': 'table'})` both record.
   const call = (...args: unknown[]) => {
-    const last = args.at(-1);
     const values: Record<string, unknown> = {};
     for (const arg of args) {
       if (arg instanceof Kwargs) Object.assign(values, arg.values);
       else if (isPlainObject(arg)) Object.assign(values, arg);
     }
-    if (record && (Object.keys(values).length > 0 || last !== undefined)) record(values);
+    record?.(values);
     return '';
   };
   return Object.assign(call, {

@@ -7,7 +7,7 @@ import { resolveDependencies } from './dag.js';
 import type { NodeBindings } from './dbt-context.js';
 import { configFunction, DbtEnvironment } from './dbt-context.js';
 import { dialectFor } from './dialects.js';
-import { ModelingError } from './errors.js';
+import { describePosition, ModelingError } from './errors.js';
 import { BUILT_IN_TESTS, genericTestName, REQUIRED_TEST_ARGS, testHash } from './generic-tests.js';
 import type {
   ColumnInfo,
@@ -183,11 +183,13 @@ class ProjectParser {
   private readonly trees: ProjectConfigTrees;
   readonly target: Target;
   readonly vars: Record<string, unknown>;
+  private readonly logger: Logger;
 
   constructor(options: ParseOptions) {
     const loaded = loadProjectFile(options.projectDir);
     this.project = loaded.config;
     this.target = { ...DEFAULT_TARGET, ...options.target };
+    this.logger = options.logger ?? silentLogger;
     this.vars = { ...this.project.vars, ...options.vars };
     this.readMacros();
     this.env = new DbtEnvironment({
@@ -200,7 +202,7 @@ class ProjectParser {
       macroFiles: this.macroFiles,
       runStartedAt: new Date(),
       invocationId: randomUUID(),
-      logger: options.logger ?? silentLogger,
+      logger: this.logger,
     });
     this.capture = new CaptureContext(this.env, this.target);
     this.trees = this.renderProjectTrees(loaded.trees);
@@ -586,13 +588,16 @@ class ProjectParser {
     }
   }
 
-  /** A description of a model, seed or snapshot that does not exist is an error in dbt too. */
+  /** A description of a model, seed or snapshot that does not exist: dbt warns and ignores it. */
   private checkPatches(): void {
     const kinds = { models: 'model', seeds: 'seed', snapshots: 'snapshot' } as const;
     for (const patch of this.patches.values()) {
       const id = `${kinds[patch.kind]}.${this.project.name}.${patch.name}`;
       if (!this.nodes.has(id) && !this.disabled.has(id)) {
-        throw new ModelingError('unknown_ref', `${patch.kind} entry '${patch.name}' describes a ${kinds[patch.kind]} that does not exist`, patch.position);
+        this.logger.warn(
+          `${describePosition(patch.position)}: did not find matching node for patch with name '${patch.name}' in the '${patch.kind}' section; its description and tests are ignored`,
+          { file: patch.position.file, line: patch.position.line },
+        );
       }
     }
   }
