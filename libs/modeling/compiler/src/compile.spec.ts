@@ -118,6 +118,34 @@ describe('compiling nodes', () => {
     expect(compiler.compile(id).relation_name).toBe(relation);
   });
 
+  it('hands over rendered generic test arguments, for one scan per model', () => {
+    const tests = [...graph.nodes.values()].filter((n) => n.resource_type === 'test');
+    const details = tests.map((test) => compiler.compile(test.unique_id).generic_test).filter((d) => d?.model === '"analytics_staging"."stg_orders"');
+    expect(details).toEqual(
+      expect.arrayContaining([
+        { name: 'unique', built_in: true, column_name: 'order_id', model: '"analytics_staging"."stg_orders"', where: null, kwargs: {} },
+        {
+          name: 'accepted_values',
+          built_in: true,
+          column_name: 'status',
+          model: '"analytics_staging"."stg_orders"',
+          where: null,
+          kwargs: { values: ['placed', 'shipped', 'completed', 'return_pending', 'returned'] },
+        },
+        {
+          name: 'relationships',
+          built_in: true,
+          column_name: 'customer_id',
+          model: '"analytics_staging"."stg_orders"',
+          where: "order_date >= '2024-01-01'",
+          kwargs: { to: '"analytics_staging"."stg_customers"', field: 'customer_id' },
+        },
+      ]),
+    );
+    expect(details).toHaveLength(4);
+    expect(compiler.compile('test.jaffle.assert_order_amount_not_negative').generic_test).toBeUndefined();
+  });
+
   it('gives tests a relation only when they store failures', () => {
     const tests = [...graph.nodes.values()].filter((n) => n.resource_type === 'test');
     for (const test of tests) {

@@ -16,6 +16,7 @@ import type {
   ProjectGraph,
   Relation,
   RelationNode,
+  RenderedGenericTest,
   SourceDefinition,
   SqlNode,
   Target,
@@ -181,9 +182,16 @@ class GraphCompiler implements Compiler {
     const incremental = this.isIncremental(node, overrides.isIncremental);
     const ctes = new CteCollector();
     const request: RenderRequest = { node, incremental, ctes };
-    const sql = node.resource_type === 'test' && node.test_type === 'generic' ? this.renderGenericTest(node, request) : this.renderNode(request);
+    let genericTest: RenderedGenericTest | undefined;
+    let sql: string;
+    if (node.resource_type === 'test' && node.test_type === 'generic') {
+      const rendered = this.renderGenericTest(node, request);
+      sql = rendered.sql;
+      genericTest = rendered.details;
+    } else sql = this.renderNode(request);
     const relation = this.nodeRelation(node);
     return {
+      ...(genericTest ? { generic_test: genericTest } : {}),
       unique_id: uniqueId,
       node,
       relation,
@@ -270,7 +278,7 @@ class GraphCompiler implements Compiler {
     }
   }
 
-  private renderGenericTest(node: GenericTestNode, request: RenderRequest): string {
+  private renderGenericTest(node: GenericTestNode, request: RenderRequest): { sql: string; details: RenderedGenericTest } {
     const bindings = this.bindings(request);
     const expressions = this.internals.testArgs.get(node.unique_id) ?? {};
     const args: Record<string, unknown> = {};
@@ -289,9 +297,22 @@ class GraphCompiler implements Compiler {
     const where = node.config.where && /\{[{%]/.test(node.config.where) ? this.renderHook(node.config.where, request) : node.config.where;
     const model = where ? `(select * from ${str(relation)} where ${where}) dbt_subquery` : relation;
     const name = node.test_metadata.name;
-    if (BUILT_IN_TESTS.has(name) && node.test_metadata.namespace === null) {
+    const builtIn = BUILT_IN_TESTS.has(name) && node.test_metadata.namespace === null;
+    const details: RenderedGenericTest = {
+      name,
+      built_in: builtIn,
+      column_name: node.column_name,
+      model: str(relation),
+      where: where || null,
+      kwargs: Object.fromEntries(
+        Object.entries(args)
+          .filter(([key]) => key !== 'column_name')
+          .map(([key, value]) => [key, value instanceof RelationValue ? value.render() : value]),
+      ),
+    };
+    if (builtIn) {
       const locals = { quote: true, ...args, model };
-      return this.env.render(builtInTestTemplate(name).body, node.original_file_path, { ...bindings, locals });
+      return { sql: this.env.render(builtInTestTemplate(name).body, node.original_file_path, { ...bindings, locals }), details };
     }
     // A project's `{% test name(model, column_name, …) %}`: call the macro with keyword arguments.
     const locals: Record<string, unknown> = { [`${GENERIC_TEST_LOCAL}model`]: model };
@@ -301,7 +322,7 @@ class GraphCompiler implements Compiler {
       kwargs.push([key, { kind: 'name', line: 1, name: `${GENERIC_TEST_LOCAL}${key}` }]);
     }
     const call: Stmt = { kind: 'print', line: 1, expr: { kind: 'call', line: 1, callee: { kind: 'name', line: 1, name: `test_${name}` }, args: [], kwargs } };
-    return this.env.render([call], node.original_file_path, { ...bindings, locals });
+    return { sql: this.env.render([call], node.original_file_path, { ...bindings, locals }), details };
   }
 
   private renderHook(sql: string, request: RenderRequest): string {

@@ -392,6 +392,23 @@ export interface CompiledNode {
   post_hooks: string[];
   /** The value `is_incremental()` had while rendering. */
   is_incremental: boolean;
+  /**
+   * For generic tests: the arguments as rendered (`to` as a quoted relation name, `where`
+   * rendered), so an executor can fold every column test of a model into one scan.
+   */
+  generic_test?: RenderedGenericTest;
+}
+
+export interface RenderedGenericTest {
+  /** `unique`, `not_null`, `accepted_values`, `relationships`, or a project test's name. */
+  name: string;
+  built_in: boolean;
+  column_name: string | null;
+  /** The tested relation, rendered, before any `where`. */
+  model: string;
+  where: string | null;
+  /** Every other argument; relations (`to`) rendered to their quoted names. */
+  kwargs: Record<string, unknown>;
 }
 
 export interface CompiledGraph {
