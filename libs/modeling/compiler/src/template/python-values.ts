@@ -247,31 +247,31 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype', '__defineGet
 /** `object.name` / `object[key]` with Python methods on str, list and dict, and no prototype escapes. */
 export function getMember(object: unknown, key: unknown): unknown {
   const name = typeof key === 'number' ? key : str(key);
-  if (typeof name === 'string' && FORBIDDEN.has(name)) return new Undefined(`attribute '${name}'`);
+  if (typeof name === 'string' && FORBIDDEN.has(name)) return new Undefined(`attribute '${name}' is not accessible`);
   if (typeof object === 'string') {
-    if (typeof name === 'number') return object.at(name) ?? new Undefined(`index ${name}`);
+    if (typeof name === 'number') return object.at(name) ?? new Undefined(`string index ${name} out of range`);
     const factory = STRING_METHODS[name];
-    return factory ? factory(object) : new Undefined(`attribute '${name}' of str`);
+    return factory ? factory(object) : new Undefined(`'str object' has no attribute '${name}'`);
   }
   if (Array.isArray(object)) {
-    if (typeof name === 'number' || /^-?\d+$/.test(name)) return object.at(Number(name)) ?? new Undefined(`index ${name}`);
+    if (typeof name === 'number' || /^-?\d+$/.test(name)) return object.at(Number(name)) ?? new Undefined(`list index ${name} out of range`);
     const factory = LIST_METHODS[name];
-    return factory ? factory(object) : new Undefined(`attribute '${name}' of list`);
+    return factory ? factory(object) : new Undefined(`'list object' has no attribute '${name}'`);
   }
   if (isPlainObject(object)) {
     const k = String(name);
     if (Object.hasOwn(object, k)) return object[k];
     const factory = DICT_METHODS[k];
-    return factory ? factory(object) : new Undefined(`attribute '${k}'`);
+    return factory ? factory(object) : new Undefined(`'dict object' has no attribute '${k}'`);
   }
-  if (object instanceof Map) return object.has(name) ? object.get(name) : new Undefined(`key '${String(name)}'`);
+  if (object instanceof Map) return object.has(name) ? object.get(name) : new Undefined(`no key '${String(name)}'`);
   if ((typeof object === 'object' && object !== null) || typeof object === 'function') {
     const k = String(name);
     if (k in object && !(k in Object.prototype) && !(typeof object === 'function' && k in Function.prototype)) {
       const value = (object as Record<string, unknown>)[k];
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
     }
-    return new Undefined(`attribute '${k}'`);
+    return new Undefined(`'${typeof object === 'function' ? 'function' : 'object'}' has no attribute '${k}'`);
   }
-  return new Undefined(`attribute '${String(name)}'`);
+  return new Undefined(`${typeName(object)} has no attribute '${String(name)}'`);
 }

@@ -101,6 +101,14 @@ describe('template errors name the file and line', () => {
     expect(error.message).toBe("models/m.sql:3: 'nope' is undefined");
   });
 
+  it.each([
+    ["{{ adapter.get_relation('x') }}", { adapter: { quote: () => '' } }, "models/m.sql:1: 'dict object' has no attribute 'get_relation'"],
+    ['{{ dbt_utils.star(x) }}', {}, "models/m.sql:1: 'dbt_utils' is undefined"],
+    ['{{ none.x.y }}', {}, "models/m.sql:1: 'NoneType' has no attribute 'x'"],
+  ])('explains %s', (source, globals, message) => {
+    expect(failure(() => render(source, globals)).message).toBe(message);
+  });
+
   it('reports an error thrown by a global at the line of the call, inside loops too', () => {
     const boom = () => {
       throw new Error('boom');
