@@ -53,11 +53,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStream
   const logger = createLogger({ level: settings.logLevel, stream: io.stderr });
   const context = createRunContext();
   logger.info('run started', { runId: context.runId, settings: redactSettings(settings, etlSettingSources) });
-  const warehouse = createWarehouse(settings, logger, clients);
+  const warehouse = await createWarehouse(settings, logger, clients);
   try {
     const summary = await runEtl({
-      source: createSource(settings, logger, clients),
-      archive: createArchive(settings, logger, clients),
+      source: await createSource(settings, logger, clients),
+      archive: await createArchive(settings, logger, clients),
       warehouse,
       transforms: DOMAIN_TRANSFORMS,
       domains: settings.domains,

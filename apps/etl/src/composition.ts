@@ -1,11 +1,12 @@
 import type { Domain, Source, SourceFile, Warehouse } from '@sp01/contracts';
 import type { Logger } from '@sp01/core';
-import { createGcsArchive, createGcsSource } from '@sp01/extract-gcs';
-import { createDriveSource, type DriveAuth } from '@sp01/extract-gdrive';
+import type { DriveAuth } from '@sp01/extract-gdrive';
 import { createLocalSource } from '@sp01/extract-local';
-import { createBigQueryWarehouse, type BigQueryWarehouseOptions } from '@sp01/load-bigquery';
+import type { BigQueryWarehouseOptions } from '@sp01/load-bigquery';
 import { createPgliteWarehouse, createPostgresWarehouse } from '@sp01/load-postgres';
 import type { EtlSettings } from './settings.js';
+
+// The Google client libraries take about a second to import; a local run never loads them.
 
 /** Clients built elsewhere (tests, or a host that manages credentials itself). */
 export interface Clients {
@@ -14,9 +15,10 @@ export interface Clients {
   storage?: BigQueryWarehouseOptions['storage'];
 }
 
-export function createSource(settings: EtlSettings, logger: Logger, clients: Clients = {}): Source {
+export async function createSource(settings: EtlSettings, logger: Logger, clients: Clients = {}): Promise<Source> {
   switch (settings.source) {
-    case 'gdrive':
+    case 'gdrive': {
+      const { createDriveSource } = await import('@sp01/extract-gdrive');
       return createDriveSource({
         folderId: settings.gdriveFolder as string,
         recursive: settings.recursive,
@@ -24,7 +26,9 @@ export function createSource(settings: EtlSettings, logger: Logger, clients: Cli
         rootUrl: settings.driveRootUrl,
         logger,
       });
-    case 'gcs':
+    }
+    case 'gcs': {
+      const { createGcsSource } = await import('@sp01/extract-gcs');
       return createGcsSource({
         bucket: settings.gcsBucket as string,
         prefix: settings.gcsPrefix,
@@ -33,14 +37,16 @@ export function createSource(settings: EtlSettings, logger: Logger, clients: Cli
         apiEndpoint: settings.gcsApiEndpoint,
         logger,
       });
+    }
     case 'local':
       return createLocalSource({ dir: settings.sourceDir as string, recursive: settings.recursive });
   }
 }
 
-export function createWarehouse(settings: EtlSettings, logger: Logger, clients: Clients = {}): Warehouse {
+export async function createWarehouse(settings: EtlSettings, logger: Logger, clients: Clients = {}): Promise<Warehouse> {
   switch (settings.warehouse) {
-    case 'bigquery':
+    case 'bigquery': {
+      const { createBigQueryWarehouse } = await import('@sp01/load-bigquery');
       return createBigQueryWarehouse({
         projectId: settings.bigqueryProject as string,
         datasetPrefix: settings.bigqueryDatasetPrefix,
@@ -53,6 +59,7 @@ export function createWarehouse(settings: EtlSettings, logger: Logger, clients: 
         apiEndpoint: settings.bigqueryApiEndpoint,
         logger,
       });
+    }
     case 'postgres':
       return createPostgresWarehouse({ url: settings.databaseUrl as string, schemaPrefix: settings.schemaPrefix, logger });
     case 'pglite':
@@ -63,8 +70,9 @@ export function createWarehouse(settings: EtlSettings, logger: Logger, clients: 
 /** Copies each loaded file to the Cloud Storage archive, so the raw layer can be rebuilt from files. */
 export type Archive = (file: SourceFile, domain: Domain, businessDate: string) => Promise<string>;
 
-export function createArchive(settings: EtlSettings, logger: Logger, clients: Clients = {}): Archive | undefined {
+export async function createArchive(settings: EtlSettings, logger: Logger, clients: Clients = {}): Promise<Archive | undefined> {
   if (!settings.archiveBucket) return undefined;
+  const { createGcsArchive } = await import('@sp01/extract-gcs');
   const archive = createGcsArchive({
     bucket: settings.archiveBucket,
     prefix: settings.archivePrefix,

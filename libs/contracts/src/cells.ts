@@ -18,7 +18,11 @@ const FULL_WIDTH = /[\uFF01-\uFF5E]/g;
 const SPACES = /[\s\u00A0\u2007\u202F\u3000\uFEFF]+/g;
 
 /** Full-width ASCII (`１２００`, `，`, `．`) to half-width, trimmed, inner runs of any space collapsed. */
+const NEEDS_NORMALIZING = /[\uFF01-\uFF5E\s\u00A0\u2007\u202F\u3000\uFEFF]/;
+
 export function normalizeText(value: string): string {
+  // Most cells are clean; one test is far cheaper than two replaces and a trim per cell.
+  if (!NEEDS_NORMALIZING.test(value)) return value;
   return value
     .replace(FULL_WIDTH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(SPACES, ' ')

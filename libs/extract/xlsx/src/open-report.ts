@@ -48,6 +48,8 @@ const TOTALS_LABELS = new Set(['合計', '總計', '小計', '合计', '总计',
 
 /** The first text of a totals row: 合計 / 總計 / 小計 / Total / Grand Total, any case, a colon allowed. */
 export function isTotalsLabel(text: string): boolean {
+  // Called on the first cell of every row: ids are long, totals labels short.
+  if (text.length > 24) return false;
   return TOTALS_LABELS.has(normalizeHeader(text).replace(/\s*:$/, ''));
 }
 
