@@ -28,10 +28,13 @@ function labelled(text: string, options?: ExecuteOptions): string {
   return `/* sp01: ${options.label.replaceAll('*/', '* /')} */ ${text}`;
 }
 
+/** Commands whose row count means something; DDL reports none (PGlite says 0, node-postgres null). */
+const COUNTING = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
+
 function responseOf(results: readonly StatementResult[]): AdapterResponse {
   const last = results.at(-1);
   const code = last?.command ?? null;
-  const rows = last?.rowCount ?? null;
+  const rows = code !== null && COUNTING.has(code) ? (last?.rowCount ?? null) : null;
   return { message: code === null ? 'OK' : rows === null ? code : `${code} ${rows}`, code, rows_affected: rows };
 }
 
@@ -65,7 +68,7 @@ class PostgresSession implements AdapterSession {
         throw err;
       }
     }
-    const counted = reported.filter((r) => r.rowCount !== null);
+    const counted = reported.filter((r) => r.command !== null && COUNTING.has(r.command) && r.rowCount !== null);
     const response = responseOf(reported.length > 0 ? reported : last);
     if (counted.length > 1) {
       const total = counted.reduce((sum, r) => sum + (r.rowCount ?? 0), 0);

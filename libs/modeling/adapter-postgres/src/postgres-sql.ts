@@ -99,7 +99,7 @@ function indexesOf(config: Record<string, unknown>): IndexConfig[] {
 
 export function viewPlan(args: ViewArgs): SqlPlan {
   const tmp = derivedRelation(args.relation, '__dbt_tmp');
-  return [swapBatch(args.relation, args.existing, [statement(`create view ${render(tmp)} as (\n${args.sql}\n)`)], 'view')];
+  return [swapBatch(args.relation, args.existing, [statement(`create view ${render(tmp)} as (\n${args.sql}\n)`, true)], 'view')];
 }
 
 export function tablePlan(args: TableArgs): SqlPlan {

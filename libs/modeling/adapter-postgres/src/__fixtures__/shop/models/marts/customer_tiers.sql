@@ -1,0 +1,4 @@
+{{ config(materialized='view', tags=['tiers']) }}
+select tier, count(*) as customers, sum(revenue) as revenue
+from {{ ref('customers') }}
+group by tier
