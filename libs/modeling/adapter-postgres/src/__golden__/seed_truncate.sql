@@ -1,0 +1,4 @@
+-- batch 1 (one transaction)
+truncate table "seeds"."countries";
+insert into "seeds"."countries" ("code") values
+('TW'); -- reports rows
