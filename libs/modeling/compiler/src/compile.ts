@@ -95,7 +95,7 @@ class GraphCompiler implements Compiler {
       projectName: graph.project.name,
       dialect: context.dialect,
       target: this.target,
-      vars: { ...graph.vars, ...context.vars },
+      vars: Object.assign({}, graph.vars, context.vars),
       env: context.env ?? process.env,
       execute: true,
       macroFiles: this.internals.macroFiles,
@@ -190,8 +190,7 @@ class GraphCompiler implements Compiler {
       genericTest = rendered.details;
     } else sql = this.renderNode(request);
     const relation = this.nodeRelation(node);
-    return {
-      ...(genericTest ? { generic_test: genericTest } : {}),
+    const compiled: CompiledNode = {
       unique_id: uniqueId,
       node,
       relation,
@@ -202,6 +201,8 @@ class GraphCompiler implements Compiler {
       post_hooks: node.config.post_hook.map((hook) => this.renderHook(hook.sql, request)),
       is_incremental: incremental,
     };
+    if (genericTest) compiled.generic_test = genericTest;
+    return compiled;
   }
 
   private nodeRelation(node: SqlNode): Relation | null {
@@ -312,7 +313,8 @@ class GraphCompiler implements Compiler {
     };
     if (builtIn) {
       const locals = { quote: true, ...args, model };
-      return { sql: this.env.render(builtInTestTemplate(name).body, node.original_file_path, { ...bindings, locals }), details };
+      bindings.locals = locals;
+      return { sql: this.env.render(builtInTestTemplate(name).body, node.original_file_path, bindings), details };
     }
     // A project's `{% test name(model, column_name, …) %}`: call the macro with keyword arguments.
     const locals: Record<string, unknown> = { [`${GENERIC_TEST_LOCAL}model`]: model };
@@ -322,7 +324,8 @@ class GraphCompiler implements Compiler {
       kwargs.push([key, { kind: 'name', line: 1, name: `${GENERIC_TEST_LOCAL}${key}` }]);
     }
     const call: Stmt = { kind: 'print', line: 1, expr: { kind: 'call', line: 1, callee: { kind: 'name', line: 1, name: `test_${name}` }, args: [], kwargs } };
-    return { sql: this.env.render([call], node.original_file_path, { ...bindings, locals }), details };
+    bindings.locals = locals;
+    return { sql: this.env.render([call], node.original_file_path, bindings), details };
   }
 
   private renderHook(sql: string, request: RenderRequest): string {

@@ -69,19 +69,18 @@ function hooks(list: readonly Hook[]): { sql: string; transaction: boolean; inde
 
 /** Config as dbt writes it: `pre-hook`/`post-hook` objects, test severity in capitals. */
 function manifestConfig(config: Record<string, unknown> & { pre_hook?: Hook[]; post_hook?: Hook[] }): Record<string, unknown> {
-  const { pre_hook, post_hook, ...rest } = config;
-  const out: Record<string, unknown> = {
-    ...rest,
-    'pre-hook': hooks(pre_hook ?? []),
-    'post-hook': hooks(post_hook ?? []),
-  };
+  const out: Record<string, unknown> = Object.assign({}, config);
+  delete out['pre_hook'];
+  delete out['post_hook'];
+  out['pre-hook'] = hooks(config.pre_hook ?? []);
+  out['post-hook'] = hooks(config.post_hook ?? []);
   if (typeof out['severity'] === 'string') out['severity'] = out['severity'].toUpperCase();
   return out;
 }
 
 function columns(list: Record<string, ColumnInfo>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(list).map(([name, column]) => [name, { ...column, constraints: [], granularity: null }]),
+    Object.entries(list).map(([name, column]) => [name, Object.assign({}, column, { constraints: [], granularity: null })]),
   );
 }
 
@@ -107,7 +106,7 @@ class ManifestWriter {
     const relation = this.options.compiled?.get(node.unique_id)?.relation ?? resolveRelation(node, this.target);
     const ephemeral = node.resource_type === 'model' && node.config.materialized === 'ephemeral';
     const noRelation = ephemeral || (node.resource_type === 'test' && !node.config.store_failures);
-    return { ...relation, relation_name: noRelation ? null : this.options.dialect.renderRelation(relation) };
+    return { database: relation.database, schema: relation.schema, identifier: relation.identifier, relation_name: noRelation ? null : this.options.dialect.renderRelation(relation) };
   }
 
   private compiledPath(node: GraphNode): string {

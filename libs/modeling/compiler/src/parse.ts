@@ -128,7 +128,7 @@ class CaptureContext {
         return RelationValue.of({ database: this.target.database ?? null, schema: call.source_name, identifier: call.table_name }, dialect);
       },
       config: configFunction(
-        () => ({ ...currentConfig(), ...capture.config }),
+        () => Object.assign({}, currentConfig(), capture.config),
         (values) => {
           capture.config = mergeConfig(capture.config, values);
           capture.configPosition ??= this.env.position;
@@ -579,7 +579,7 @@ class ProjectParser {
           freshness: spec.freshness,
           columns: spec.columns,
           tags: [...new Set([...spec.tags, ...config.tags])],
-          meta: { ...spec.meta, ...config.meta },
+          meta: Object.assign({}, spec.meta, config.meta),
           config,
         };
         if (config.enabled) this.sources.set(uniqueId, definition);
@@ -660,13 +660,13 @@ class ProjectParser {
     }
     const isSource = 'source' in attached;
     const targetName = isSource ? `${attached.source.source_name}_${attached.source.name}` : attached.node.name;
-    const nameArgs: Record<string, unknown> = { ...declaration.args };
+    const nameArgs: Record<string, unknown> = Object.assign({}, declaration.args);
     if (declaration.column_name !== null) nameArgs['column_name'] = declaration.column_name;
     const name = declaration.custom_name ?? genericTestName(isSource ? `source_${testName}` : testName, targetName, nameArgs);
     const modelArg = isSource
       ? `{{ get_where_subquery(source('${attached.source.source_name}', '${attached.source.name}')) }}`
       : `{{ get_where_subquery(ref('${attached.node.name}')) }}`;
-    const kwargs: Record<string, unknown> = { ...nameArgs, model: modelArg };
+    const kwargs: Record<string, unknown> = Object.assign({}, nameArgs, { model: modelArg });
     const uniqueId = `test.${project}.${name}.${testHash(name, kwargs)}`;
     const fqn = [project, ...dirs, name];
     const merged = layered(this.trees.data_tests, fqn, declaration.config);
@@ -744,7 +744,7 @@ class ProjectParser {
           description: spec.description,
           model: spec.model,
           given,
-          expect: { format: spec.expect.format, ...this.fixtureRows(spec.expect, spec.position) },
+          expect: Object.assign({ format: spec.expect.format }, this.fixtureRows(spec.expect, spec.position)),
           overrides: spec.overrides,
           config,
           depends_on: { nodes: [model.unique_id], macros: [] },
@@ -788,13 +788,8 @@ class ProjectParser {
       }
     }
     const upstream = this.nodes.get(uniqueId) ?? this.sources.get(uniqueId);
-    return {
-      input: item.input,
-      unique_id: uniqueId,
-      format: item.format,
-      ...this.fixtureRows(item, item.position),
-      column_types: upstream ? columnTypes(upstream) : {},
-    };
+    const { rows, sql } = this.fixtureRows(item, item.position);
+    return { input: item.input, unique_id: uniqueId, format: item.format, rows, sql, column_types: upstream ? columnTypes(upstream) : {} };
   }
 
   private fixtureRows(spec: FixtureSpec, position: SourcePosition): { rows: Record<string, unknown>[] | null; sql: string | null } {

@@ -316,7 +316,7 @@ function readTest(yaml: YamlFile, entry: unknown, path: Path, column: string | n
   let customName: string | null = null;
   let columnName = column;
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'config') config = { ...config, ...mapping(yaml, [...path, fullName, 'config'], value, 'config') };
+    if (key === 'config') config = Object.assign({}, config, mapping(yaml, [...path, fullName, 'config'], value, 'config'));
     else if (key === 'arguments') Object.assign(args, mapping(yaml, [...path, fullName, 'arguments'], value, 'arguments'));
     else if (key === 'name') customName = String(value);
     else if (key === 'column_name') columnName = String(value);
@@ -362,7 +362,7 @@ function readSource(yaml: YamlFile, entry: unknown, path: Path): SourceTableSpec
   const sourceFreshness = freshness(yaml, [...path, 'freshness'], sourceFreshnessValue);
   const sourceLoadedAt = (entry['loaded_at_field'] ?? sourceConfig['loaded_at_field']) as string | undefined;
   const sourceTags = [...stringTags(entry['tags']), ...stringTags(sourceConfig['tags'])];
-  const sourceMeta = { ...mapping(yaml, [...path, 'meta'], entry['meta'], 'meta'), ...mapping(yaml, [...path, 'config', 'meta'], sourceConfig['meta'], 'meta') };
+  const sourceMeta = Object.assign({}, mapping(yaml, [...path, 'meta'], entry['meta'], 'meta'), mapping(yaml, [...path, 'config', 'meta'], sourceConfig['meta'], 'meta'));
   return list(yaml, [...path, 'tables'], entry['tables'], 'tables').map((table, i) => {
     const at = [...path, 'tables', i];
     if (!isPlainObject(table) || typeof table['name'] !== 'string') throw bad(yaml.position(at), `every table of source '${sourceName}' needs a 'name'`);
@@ -387,8 +387,8 @@ function readSource(yaml: YamlFile, entry: unknown, path: Path): SourceTableSpec
       freshness: tableFreshness,
       columns,
       tests: [...readTableTests(yaml, table, at), ...tests],
-      config: { ...sourceConfig, ...tableConfig },
-      meta: { ...sourceMeta, ...mapping(yaml, [...at, 'meta'], table['meta'], 'meta'), ...mapping(yaml, [...at, 'config', 'meta'], tableConfig['meta'], 'meta') },
+      config: Object.assign({}, sourceConfig, tableConfig),
+      meta: Object.assign({}, sourceMeta, mapping(yaml, [...at, 'meta'], table['meta'], 'meta'), mapping(yaml, [...at, 'config', 'meta'], tableConfig['meta'], 'meta')),
       tags: [...new Set([...sourceTags, ...stringTags(table['tags']), ...stringTags(tableConfig['tags'])])],
       position: yaml.position(at),
     };
@@ -408,7 +408,7 @@ function readUnitTest(yaml: YamlFile, entry: unknown, path: Path): UnitTestSpec 
   const given = list(yaml, [...path, 'given'], entry['given'], 'given').map((item, i) => {
     const at = [...path, 'given', i];
     if (!isPlainObject(item) || typeof item['input'] !== 'string') throw bad(yaml.position(at), `every 'given' needs an 'input' such as ref('stg_orders')`);
-    return { ...fixture(yaml, at, item), input: item['input'], position: yaml.position(at) };
+    return Object.assign(fixture(yaml, at, item), { input: item['input'], position: yaml.position(at) });
   });
   const expectValue = mapping(yaml, [...path, 'expect'], entry['expect'], 'expect');
   const overrides = mapping(yaml, [...path, 'overrides'], entry['overrides'], 'overrides');

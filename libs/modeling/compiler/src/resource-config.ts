@@ -47,14 +47,14 @@ function asList(value: unknown): unknown[] {
 
 /** Lays `layer` over `base` with dbt's merge behaviour (tags and hooks append, meta merges). */
 export function mergeConfig(base: ConfigLayer, layer: ConfigLayer): ConfigLayer {
-  const out: ConfigLayer = { ...base };
+  const out: ConfigLayer = Object.assign({}, base);
   for (const [rawKey, value] of Object.entries(layer)) {
     const key = canonicalKey(rawKey);
     if (APPEND_KEYS.has(key)) {
       const merged = [...asList(out[key]), ...asList(value)];
       out[key] = key === 'tags' ? [...new Set(merged.map(String))] : merged;
     } else if (UPDATE_KEYS.has(key) && isPlainObject(value) && isPlainObject(out[key])) {
-      out[key] = { ...(out[key] as ConfigLayer), ...value };
+      out[key] = Object.assign({}, out[key] as ConfigLayer, value);
     } else {
       out[key] = value;
     }
@@ -183,12 +183,11 @@ function partitionBy(config: ConfigLayer, position: SourcePosition): PartitionBy
   if (!['hour', 'day', 'month', 'year'].includes(granularity)) {
     throw invalid(position, `partition_by.granularity must be one of hour, day, month, year, got ${JSON.stringify(value['granularity'])}`);
   }
-  const out: PartitionBy = {
-    ...value,
+  const out: PartitionBy = Object.assign({}, value, {
     field: value['field'],
     data_type: dataType as PartitionBy['data_type'],
     granularity: granularity as PartitionBy['granularity'],
-  };
+  });
   if (dataType === 'int64') {
     const range = value['range'];
     if (!isPlainObject(range)) throw invalid(position, `partition_by with data_type int64 needs a range {start, end, interval}`);
@@ -212,8 +211,16 @@ export function modelConfig(config: ConfigLayer, position: SourcePosition): Mode
     : oneOf(config, 'incremental_strategy', STRATEGIES, 'merge', position);
   const clusterBy = config['cluster_by'];
   const expiration = config['partition_expiration_days'];
-  return withExtras({
-    ...base(config, position),
+  const b = base(config, position);
+  return withExtras<ModelConfig>({
+    enabled: b.enabled,
+    tags: b.tags,
+    meta: b.meta,
+    schema: b.schema,
+    database: b.database,
+    alias: b.alias,
+    pre_hook: b.pre_hook,
+    post_hook: b.post_hook,
     materialized,
     incremental_strategy: strategy,
     unique_key: uniqueKey(config, position),
@@ -231,8 +238,16 @@ export function modelConfig(config: ConfigLayer, position: SourcePosition): Mode
 }
 
 export function seedConfig(config: ConfigLayer, position: SourcePosition): SeedConfig {
-  return withExtras({
-    ...base(config, position),
+  const b = base(config, position);
+  return withExtras<SeedConfig>({
+    enabled: b.enabled,
+    tags: b.tags,
+    meta: b.meta,
+    schema: b.schema,
+    database: b.database,
+    alias: b.alias,
+    pre_hook: b.pre_hook,
+    post_hook: b.post_hook,
     materialized: 'seed',
     column_types: Object.fromEntries(Object.entries(dict(config, 'column_types', position)).map(([k, v]) => [k, String(v)])),
     delimiter: optionalString(config, 'delimiter', position) ?? ',',
@@ -259,8 +274,16 @@ export function snapshotConfig(config: ConfigLayer, position: SourcePosition, na
   }
   // `invalidate_hard_deletes: true` is the pre-1.9 spelling of `hard_deletes: invalidate`.
   const legacyInvalidate = optionalBoolean(config, 'invalidate_hard_deletes', position) === true;
-  return withExtras({
-    ...base(config, position),
+  const b = base(config, position);
+  return withExtras<SnapshotConfig>({
+    enabled: b.enabled,
+    tags: b.tags,
+    meta: b.meta,
+    schema: b.schema,
+    database: b.database,
+    alias: b.alias,
+    pre_hook: b.pre_hook,
+    post_hook: b.post_hook,
     materialized: 'snapshot',
     strategy,
     unique_key: key,
@@ -278,8 +301,16 @@ export function testConfig(config: ConfigLayer, position: SourcePosition): TestC
   if (severity !== 'error' && severity !== 'warn') throw invalid(position, `test severity must be 'error' or 'warn', got ${JSON.stringify(config['severity'])}`);
   const limit = config['limit'];
   const storeAs = config['store_failures_as'];
-  return withExtras({
-    ...base(config, position),
+  const b = base(config, position);
+  return withExtras<TestConfig>({
+    enabled: b.enabled,
+    tags: b.tags,
+    meta: b.meta,
+    schema: b.schema,
+    database: b.database,
+    alias: b.alias,
+    pre_hook: b.pre_hook,
+    post_hook: b.post_hook,
     materialized: 'test',
     severity,
     warn_if: optionalString(config, 'warn_if', position) ?? '!= 0',

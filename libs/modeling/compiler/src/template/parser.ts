@@ -615,7 +615,7 @@ class Parser {
   private parseUntil(tags: string[], opener: string, line: number): BlockEnd & { body: Stmt[] } {
     const { body, end } = this.parseBody(tags);
     if (!end) throw syntaxError(this.file, line, `'{% ${opener} %}' is never closed: expected ${tags.map((t) => `'{% ${t} %}'`).join(' or ')}`);
-    return { ...end, body };
+    return { tag: end.tag, parser: end.parser, piece: end.piece, body };
   }
 
   private parseStatement(tag: string, parser: ExpressionParser, piece: TagPiece, outerEnds: string[]): Stmt {

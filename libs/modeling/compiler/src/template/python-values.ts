@@ -135,7 +135,7 @@ export function bindArguments(
   if (positional.length > params.length) {
     throw new TypeError(`${functionName}() takes at most ${params.length} positional arguments (${positional.length} given)`);
   }
-  const bound: Record<string, unknown> = { ...options.defaults };
+  const bound: Record<string, unknown> = Object.assign({}, options.defaults);
   positional.forEach((value, i) => (bound[params[i] as string] = value));
   for (const [key, value] of Object.entries(kwargs)) {
     if (!params.includes(key) && !options.extraKeywords) throw new TypeError(`${functionName}() got an unexpected keyword argument '${key}'`);
@@ -234,7 +234,7 @@ const DICT_METHODS: Record<string, (self: Record<string, unknown>) => (...args: 
       if (!Object.hasOwn(dict, k)) dict[k] = fallback ?? null;
       return dict[k];
     }),
-  copy: (dict) => method(() => ({ ...dict })),
+  copy: (dict) => method(() => Object.assign({}, dict)),
 };
 
 function normaliseIndex(list: readonly unknown[], index: unknown): number {

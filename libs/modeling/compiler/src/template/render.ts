@@ -71,8 +71,8 @@ function range(...args: unknown[]): number[] {
 
 function keywordObject(args: unknown[]): Record<string, unknown> {
   const last = args.at(-1);
-  const base = isPlainObject(args[0]) ? { ...args[0] } : {};
-  return last instanceof Kwargs ? { ...base, ...last.values } : base;
+  const base: Record<string, unknown> = isPlainObject(args[0]) ? Object.assign({}, args[0]) : {};
+  return last instanceof Kwargs ? Object.assign(base, last.values) : base;
 }
 
 const BUILTINS: Record<string, Callable> = {
@@ -260,7 +260,7 @@ export class TemplateRenderer {
     const file = this.file;
     const macro = ((...args: unknown[]): unknown => {
       const last = args.at(-1);
-      const kwargs = last instanceof Kwargs ? { ...last.values } : {};
+      const kwargs: Record<string, unknown> = last instanceof Kwargs ? Object.assign({}, last.values) : {};
       const positional = last instanceof Kwargs ? args.slice(0, -1) : args;
       const inner = defining.child();
       params.forEach((param, i) => {
