@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, opStats, rejected, request, sourceFile, topUp } from './__fixtures__/files.js';
+import { ok, opStats, rejected, request, sourceFile, topUp } from '@sp01/report-fixtures/warehouse-rows';
 import { createBigQueryWarehouse, type BigQueryWarehouse } from './bigquery-warehouse.js';
 
 /**

@@ -3,7 +3,7 @@ import type { TransformedRow } from '@sp01/contracts';
 import { startFakeStorage, type FakeBigQueryJob, type RecordedBigQueryRequest } from '@sp01/google-fakes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeRequest, LOCATION, PROJECT, startHarness, type Harness } from './__fixtures__/bigquery.js';
-import { ok, opStats, postDeduction, preDeduction, rejected, request, sourceFile, topUp } from './__fixtures__/files.js';
+import { ok, opStats, postDeduction, preDeduction, rejected, request, sourceFile, topUp } from '@sp01/report-fixtures/warehouse-rows';
 import { BigQueryJobError } from './bigquery-jobs.js';
 import { createBigQueryWarehouse } from './bigquery-warehouse.js';
 import { buildLoadScript } from './load-script.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteWarehouse, createPostgresWarehouse, type SqlWarehouse } from './index.js';
-import { ok, request, sourceFile, topUp } from './__fixtures__/files.js';
+import { ok, request, sourceFile, topUp } from '@sp01/report-fixtures/warehouse-rows';
 import { describePostgres, freshSchemaPrefix } from './__fixtures__/postgres.js';
 
 const journalOf = (wh: SqlWarehouse) =>
@@ -49,7 +49,7 @@ describe('PGlite on disk', () => {
     } finally {
       await prefixed.close();
     }
-  });
+  }, 180_000); // three PGlite instances on disk: initdb alone takes seconds on a busy machine
 });
 
 describePostgres('PostgreSQL schema prefixes', (url) => {

@@ -1,7 +1,7 @@
 import { DOMAINS, REPORT_CONTRACTS, warehouseColumns, type Domain, type SourceFileInfo, type TransformedRow } from '@sp01/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlWarehouse } from '../sql-warehouse.js';
-import { ok, opStats, postDeduction, preDeduction, rejected, request, sourceFile, stream, topUp } from './files.js';
+import { ok, opStats, postDeduction, preDeduction, rejected, request, sourceFile, stream, TEST_RUN_ID, topUp } from '@sp01/report-fixtures/warehouse-rows';
 
 export interface WarehouseEngine {
   name: string;
@@ -189,14 +189,14 @@ export function describeWarehouse(engine: WarehouseEngine): void {
               rejected(6, [{ column: null, value: null, reason: 'row is empty but for a total' }]),
               ok(7, topUp('T2')),
             ],
-            'run-1',
+            TEST_RUN_ID,
           ),
         );
         expect(result).toEqual({ rowsRead: 4, rowsLoaded: 2, rowsRejected: 2 });
         expect(await rejectsOf(wh)).toEqual([
-          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 5, column_name: 'amount', raw_value: 'NT$-5', reason: 'must be >= 0', run_id: 'run-1' },
-          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 5, column_name: 'status', raw_value: '??', reason: 'unknown status', run_id: 'run-1' },
-          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 6, column_name: null, raw_value: null, reason: 'row is empty but for a total', run_id: 'run-1' },
+          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 5, column_name: 'amount', raw_value: 'NT$-5', reason: 'must be >= 0', run_id: TEST_RUN_ID },
+          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 5, column_name: 'status', raw_value: '??', reason: 'unknown status', run_id: TEST_RUN_ID },
+          { domain: 'top_up', source_file: file.id, sheet: 'Sheet1', row_number: 6, column_name: null, raw_value: null, reason: 'row is empty but for a total', run_id: TEST_RUN_ID },
         ]);
         const [at] = await wh.query<{ rejected_at: Date }>(`SELECT "rejected_at" FROM "${wh.schema}"."rejected_rows" LIMIT 1`);
         expect(at?.rejected_at).toBeInstanceOf(Date);
