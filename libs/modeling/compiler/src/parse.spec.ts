@@ -251,6 +251,32 @@ describe('unit tests', () => {
     expect(customers.description).toBe('Lifetime value adds up every order of a customer.');
   });
 
+  it('reads fixture files from tests/fixtures', () => {
+    const dir = writeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'tests/fixtures/a_rows.csv': 'id\n1\n2\n',
+      'tests/fixtures/b_expected.sql': 'select 1 as id union all select 2',
+      'models/unit.yml': [
+        'version: 2',
+        'unit_tests:',
+        '  - name: u',
+        '    model: b',
+        '    given:',
+        "      - input: ref('a')",
+        '        format: csv',
+        '        fixture: a_rows',
+        '    expect:',
+        '      format: sql',
+        '      fixture: b_expected',
+        '',
+      ].join('\n'),
+    });
+    const test = parseProject({ projectDir: dir }).nodes.get('unit_test.demo.b.u') as UnitTestNode;
+    expect(test.given[0]?.rows).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(test.expect).toEqual({ format: 'sql', rows: null, sql: 'select 1 as id union all select 2' });
+  });
+
   it.each([
     ['a model that does not exist', "model: nope\n    given: []", "unit test 'u' tests model 'nope', which does not exist"],
     ['an input the model does not read', "model: b\n    given:\n      - input: ref('c')\n        rows: []", "ref('c') is not an input of model 'b'"],
