@@ -18,7 +18,8 @@ function fits(cell: string, type: InferredType): boolean {
     case 'date':
       return DATE.test(cell) && !Number.isNaN(Date.parse(cell));
     case 'datetime':
-      return DATETIME.test(cell) && !Number.isNaN(Date.parse(cell.replace(' ', 'T')));
+      // A plain date fits a datetime column: a column mixing both is datetime.
+      return (DATETIME.test(cell) || DATE.test(cell)) && !Number.isNaN(Date.parse(cell.replace(' ', 'T')));
     case 'text':
       return true;
   }
