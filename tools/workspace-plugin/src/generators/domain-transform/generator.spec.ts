@@ -13,7 +13,21 @@ describe('domain-transform generator', () => {
   beforeEach(() => {
     tree = createTreeWithEmptyWorkspace();
     for (const f of ['report.ts', 'registry.ts', 'index.ts', 'pre-deduction.ts']) copy(tree, `libs/contracts/src/${f}`);
-    copy(tree, 'apps/etl/src/transforms.ts');
+    // The runner's registry as it was before any generated domain, with its markers.
+    tree.write(
+      'apps/etl/src/transforms.ts',
+      [
+        "import type { Domain, DomainTransform } from '@sp01/contracts';",
+        "import { topUpTransform } from '@sp01/transform-top-up';",
+        '// generator: transform imports',
+        '',
+        'export const DOMAIN_TRANSFORMS: Readonly<Partial<Record<Domain, DomainTransform>>> = {',
+        '  top_up: topUpTransform,',
+        '  // generator: transforms',
+        '};',
+        '',
+      ].join('\n'),
+    );
     tree.write('apps/etl/package.json', JSON.stringify({ name: '@sp01/etl', dependencies: {} }));
     tree.write('tsconfig.json', JSON.stringify({ files: [], references: [] }));
   });
