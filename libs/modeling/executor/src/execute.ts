@@ -275,7 +275,14 @@ export async function runGraph(options: GraphRunOptions): Promise<RunResults> {
   let index = 0;
   const ordered: NodeResult[] = [];
   const emit = options.onEvent ?? (() => undefined);
-  const describe = (node: GraphNode) => describeNode(node, relationName(node));
+  // dbt prints relations unquoted: `analytics_staging.stg_orders`.
+  const plainName = (node: GraphNode): string | null => {
+    if (node.resource_type === 'test' || node.resource_type === 'unit_test') return null;
+    if (node.resource_type === 'model' && node.config.materialized === 'ephemeral') return null;
+    const relation = compiler.relationOf(node);
+    return [relation.database, relation.schema, relation.identifier].filter(Boolean).join('.');
+  };
+  const describe = (node: GraphNode) => describeNode(node, plainName(node));
 
   const run = async (job: Job, threadId: string): Promise<{ result: NodeResult[]; failed: boolean }> => {
     const members = jobMembers(job);
