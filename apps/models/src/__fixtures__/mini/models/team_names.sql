@@ -1,0 +1,1 @@
+select team from {{ ref('teams') }}

@@ -1,0 +1,1 @@
+select * from {{ ref('teams') }} where people < {{ var('min_people', 0) }}
