@@ -173,6 +173,31 @@ describePostgres('ETL on PostgreSQL', (url) => {
   });
 });
 
+describe('load order', () => {
+  it('gives the same tables when files come one run at a time, newest first', async () => {
+    const warehouse = createPgliteWarehouse();
+    try {
+      const all = await createLocalSource({ dir }).list();
+      const newestFirst = [...all].sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime() || (a.name < b.name ? 1 : -1));
+      for (const file of newestFirst) {
+        await runEtl({
+          source: { description: `only ${file.id}`, list: async () => [file] },
+          warehouse,
+          transforms: DOMAIN_TRANSFORMS,
+          domains: [...DOMAINS],
+          force: false,
+          context: createRunContext(),
+          logger: silentLogger,
+          progress: noProgress,
+        });
+      }
+      for (const domain of DOMAINS) expect(await dumpTable(warehouse, domain), domain).toEqual(expectedTable(domain, folder.reports));
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
+
 describe('domain selection', () => {
   it('skips files of domains not selected, and records them as skipped', async () => {
     const warehouse = createPgliteWarehouse();
