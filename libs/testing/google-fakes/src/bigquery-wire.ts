@@ -1,3 +1,5 @@
+import { parseMultipartRelated as parseMultipart, type MultipartPart } from './storage-multipart.js';
+
 /**
  * BigQuery v2 REST shapes as the fake speaks them: resources, error bodies, the `{f:[{v}]}`
  * row format of getQueryResults, and multipart/related upload bodies. Only the fields the
@@ -138,37 +140,13 @@ export function decodeQueryParameters(parameters: readonly QueryParameter[] | un
   return out;
 }
 
-export interface MultipartPart {
-  headers: Record<string, string>;
-  body: Buffer;
-}
+export type { MultipartPart } from './storage-multipart.js';
 
-/** Splits a `multipart/related` body (the Google upload protocol: JSON metadata, then media). */
+/** The Cloud Storage fake's multipart reader, with a malformed body answered as a 400. */
 export function parseMultipartRelated(contentType: string, body: Buffer): MultipartPart[] {
-  const match = /boundary="?([^";]+)"?/i.exec(contentType);
-  if (!match?.[1]) throw new HttpError(400, 'multipart body without a boundary');
-  const delimiter = Buffer.from(`--${match[1]}`);
-  const parts: MultipartPart[] = [];
-  let cursor = body.indexOf(delimiter);
-  while (cursor !== -1) {
-    const start = cursor + delimiter.length;
-    if (body.subarray(start, start + 2).toString() === '--') break;
-    const next = body.indexOf(delimiter, start);
-    if (next === -1) throw new HttpError(400, 'multipart body without a closing boundary');
-    // Each part: CRLF, headers, CRLF CRLF, content, CRLF (before the next delimiter).
-    let chunk = body.subarray(start, next);
-    if (chunk.subarray(0, 2).toString() === '\r\n') chunk = chunk.subarray(2);
-    const headerEnd = chunk.indexOf('\r\n\r\n');
-    const headerText = headerEnd === -1 ? '' : chunk.subarray(0, headerEnd).toString();
-    let content = headerEnd === -1 ? chunk : chunk.subarray(headerEnd + 4);
-    if (content.subarray(content.length - 2).toString() === '\r\n') content = content.subarray(0, content.length - 2);
-    const headers: Record<string, string> = {};
-    for (const line of headerText.split('\r\n')) {
-      const colon = line.indexOf(':');
-      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-    }
-    parts.push({ headers, body: content });
-    cursor = next;
+  try {
+    return parseMultipart(contentType, body);
+  } catch (err) {
+    throw new HttpError(400, `multipart body: ${(err as Error).message}`);
   }
-  return parts;
 }
