@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig, Relation, SnapshotConfig } from '@sp01/modeling-compiler';
 import type { ExistingRelation, SqlPlan } from '@sp01/modeling-executor';
+import { goldenFiles } from '@sp01/vitest-preset/golden';
 import { describe, expect, it } from 'vitest';
 import * as sql from './postgres-sql.js';
 
@@ -9,8 +9,7 @@ import * as sql from './postgres-sql.js';
  * Golden SQL of every materialization statement on PostgreSQL. `UPDATE_GOLDEN=1` rewrites
  * the files; review the diff like code.
  */
-const GOLDEN_DIR = join(import.meta.dirname, '__golden__');
-const update = process.env['UPDATE_GOLDEN'] === '1';
+const expectGolden = goldenFiles(join(import.meta.dirname, '__golden__'));
 
 function planText(plan: SqlPlan): string {
   return plan
@@ -19,13 +18,7 @@ function planText(plan: SqlPlan): string {
 }
 
 function golden(name: string, text: string): void {
-  const file = join(GOLDEN_DIR, `${name}.sql`);
-  if (update || !existsSync(file)) {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(file, `${text}\n`);
-    if (!update) throw new Error(`golden file ${name}.sql was missing and has been written: check it and rerun`);
-  }
-  expect(`${text}\n`).toBe(readFileSync(file, 'utf8'));
+  expectGolden(`${name}.sql`, `${text}\n`);
 }
 
 const relation: Relation = { database: null, schema: 'analytics', identifier: 'orders' };

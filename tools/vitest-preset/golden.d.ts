@@ -1,0 +1,1 @@
+export declare function goldenFiles(dir: string): (name: string, actual: string) => void;
