@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from '@sp01/contracts';
 import { Sp01Error } from '@sp01/core';
 import { startFakeStorage, type FakeStorage, type StorageFailure } from '@sp01/google-fakes';
-import { workbookBytes } from './__fixtures__/workbook.js';
+import { workbookBytes } from '@sp01/report-fixtures';
 import { ARCHIVE_CHECKSUM_KEY, createGcsArchive, type GcsArchiveOptions } from './gcs-archive.js';
 import { createGcsSource } from './gcs-source.js';
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from '@sp01/contracts';
 import { Sp01Error } from '@sp01/core';
 import { startFakeStorage, type FakeStorage, type StorageFailure } from '@sp01/google-fakes';
-import { bigWorkbookBytes, workbookBytes } from './__fixtures__/workbook.js';
+import { bigWorkbookBytes, workbookBytes } from '@sp01/report-fixtures';
 import { createGcsSource, folderPrefix, type GcsSourceOptions } from './gcs-source.js';
 
 async function readAll(stream: Readable): Promise<{ bytes: Buffer; chunks: number }> {

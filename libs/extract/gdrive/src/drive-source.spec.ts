@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from '@sp01/contracts';
 import { Sp01Error } from '@sp01/core';
 import { startFakeDrive, XLSX_MIME, type DriveFailure, type FakeDrive } from '@sp01/google-fakes';
-import { bigWorkbookBytes, workbookBytes } from './__fixtures__/workbook.js';
+import { bigWorkbookBytes, workbookBytes } from '@sp01/report-fixtures';
 import { createDriveSource, type DriveSourceOptions } from './drive-source.js';
 
 const TOKEN = 'test-access-token';

@@ -14,3 +14,4 @@ export type { DomainRecords } from './domain-spec.js';
 export { expectedRows, generateRecords, type ExpectedRow } from './records.js';
 export { writeReport } from './write-report.js';
 export { ACTIVE_CHANNELS, CATEGORIES, USER_COUNT, channelId, userId } from './world.js';
+export { bigWorkbookBytes, workbookBytes } from './workbook-bytes.js';
