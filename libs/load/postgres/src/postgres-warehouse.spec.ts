@@ -1,5 +1,5 @@
 import { createPostgresWarehouse } from './index.js';
-import { describePostgres, freshSchemaPrefix } from './__fixtures__/postgres.js';
+import { describePostgres, freshSchemaPrefix } from '@sp01/vitest-preset/postgres';
 import { describeWarehouse } from './__fixtures__/warehouse-suite.js';
 
 describePostgres('PostgreSQL', (url) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPgliteWarehouse, createPostgresWarehouse, type SqlWarehouse } from './index.js';
 import { ok, request, sourceFile, topUp } from '@sp01/report-fixtures/warehouse-rows';
-import { describePostgres, freshSchemaPrefix } from './__fixtures__/postgres.js';
+import { describePostgres, freshSchemaPrefix } from '@sp01/vitest-preset/postgres';
 
 const journalOf = (wh: SqlWarehouse) =>
   wh.query<{ hash: string; created_at: string }>(`SELECT hash, created_at FROM "${wh.schema}"."__drizzle_migrations" ORDER BY id`);
