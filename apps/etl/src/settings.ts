@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DOMAINS, type Domain } from '@sp01/contracts';
-import { resolveSettings, type SettingInputs, type SettingSources } from '@sp01/core';
+import { booleanSetting, resolveSettings, type SettingInputs, type SettingSources } from '@sp01/core';
 import { z } from 'zod';
-
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 const megabytes = z.coerce.number({ error: 'must be a number of megabytes' }).positive('must be positive');
 
@@ -25,7 +21,7 @@ export const etlSettingsSchema = z
   .object({
     source: z.enum(['local', 'gdrive', 'gcs'], { error: 'must be local, gdrive or gcs' }).default('local'),
     sourceDir: z.string().min(1).optional(),
-    recursive: flag.default(false),
+    recursive: booleanSetting.default(false),
     gdriveFolder: z.string().regex(/^[\w-]{10,}$/, 'must be a Drive folder id (the part of its URL after /folders/)').optional(),
     gcsBucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a bucket name (no gs:// prefix)').optional(),
     gcsPrefix: z.string().default(''),
@@ -57,8 +53,8 @@ export const etlSettingsSchema = z
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be lower-case letters, digits and underscores')
       .optional(),
     domains: domainList.default([...DOMAINS]),
-    force: flag.default(false),
-    json: flag.default(false),
+    force: booleanSetting.default(false),
+    json: booleanSetting.default(false),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     maxFileMb: megabytes.default(512),
     maxSheetMb: megabytes.default(2048),

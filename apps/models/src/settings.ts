@@ -1,10 +1,6 @@
-import { resolveSettings, type SettingInputs, type SettingSources } from '@sp01/core';
+import { booleanSetting, resolveSettings, type SettingInputs, type SettingSources } from '@sp01/core';
 import { parseByteSize } from '@sp01/modeling-adapter-bigquery';
 import { z } from 'zod';
-
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 /** `-s a -s b` from flags, or `"a b"` from the environment: a list of dbt selector strings. */
 const selectors = z
@@ -56,9 +52,9 @@ export const modelsSettingsSchema = z
     select: selectors.default([]),
     exclude: selectors.default([]),
     indirectSelection: z.enum(['eager', 'cautious', 'buildable', 'empty'], { error: 'must be eager, cautious, buildable or empty' }).default('eager'),
-    fullRefresh: flag.default(false),
-    failFast: flag.default(false),
-    storeFailures: flag.default(false),
+    fullRefresh: booleanSetting.default(false),
+    failFast: booleanSetting.default(false),
+    storeFailures: booleanSetting.default(false),
     threads: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(4),
     vars: vars.optional(),
     maxBytes: byteSize.optional(),

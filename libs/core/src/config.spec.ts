@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { redactSettings, redactValue, resolveSettings, type SettingSources } from './config.js';
+import { booleanSetting, redactSettings, redactValue, resolveSettings, type SettingSources } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
 
@@ -66,5 +66,23 @@ describe('secrets', () => {
     const entry = JSON.parse(lines[0] ?? '{}');
     expect(lines[0]).not.toContain('topsecret');
     expect(entry).toMatchObject({ level: 'info', msg: 'connecting', url: 'postgres://u:***@h/db', password: '[redacted]' });
+  });
+});
+
+describe('booleanSetting', () => {
+  it.each([
+    [true, true],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ] as const)('reads %j as %s', (input, expected) => {
+    expect(booleanSetting.parse(input)).toBe(expected);
+  });
+
+  it('refuses anything else', () => {
+    expect(booleanSetting.safeParse('maybe').success).toBe(false);
   });
 });

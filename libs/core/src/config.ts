@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
 /** How one setting reaches the program: a command-line flag, an environment variable, or both. */
@@ -17,6 +17,14 @@ export interface SettingInputs {
   env: Record<string, string | undefined>;
   flags: Record<string, string | boolean | string[] | undefined>;
 }
+
+/**
+ * A yes/no setting: `true` from a bare command-line flag, or `true|false|1|0|yes|no` from an
+ * environment variable.
+ */
+export const booleanSetting = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 export function settingLabel(source: SettingSource): string {
   return [source.flag && `--${source.flag}`, source.env].filter(Boolean).join(' / ');
