@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -39,6 +40,8 @@ function transactionOn(tx: Transaction): SqlTransaction {
 
 /** `dataDir` undefined: an in-memory database that lives as long as the process. */
 export function createPgliteDriver(dataDir: string | undefined): SqlDriver {
+  // PGlite creates only the last folder of the path; a fresh clone has no `.sp01/` yet.
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const db = new PGlite({
     ...(dataDir === undefined ? {} : { dataDir }),
     parsers: { [types.INT8]: parseInt8, [types.DATE]: parseDate },

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Logger } from '@sp01/core';
 import pg from 'pg';
@@ -82,6 +83,8 @@ export function postgresConnections(url: string, options: { poolSize: number; lo
  * one node's transaction and temporary tables never interleave with another's.
  */
 export function pgliteConnections(options: { dataDir?: string; db?: PGlite }): ConnectionSource {
+  // PGlite creates only the last folder of the path; a fresh clone has no `.sp01/` yet.
+  if (options.db === undefined && options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const db =
     options.db ??
     new PGlite({
