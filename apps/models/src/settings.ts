@@ -27,11 +27,14 @@ const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
 });
 
+/** SP01's own analytics project, built when no --project-dir is given (relative to the workspace root). */
+export const DEFAULT_PROJECT_DIR = 'libs/analytics';
+
 const schemaName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and underscores');
 
 export const modelsSettingsSchema = z
   .object({
-    projectDir: z.string().min(1).default('.'),
+    projectDir: z.string().min(1).default(DEFAULT_PROJECT_DIR),
     targetDir: z.string().min(1).optional(),
     target: z.string().min(1).default('dev'),
     schema: schemaName.default('analytics'),
@@ -41,6 +44,10 @@ export const modelsSettingsSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
     pgliteDir: z.string().min(1).default('.sp01/warehouse'),
+    schemaPrefix: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be lower-case letters, digits and underscores')
+      .optional(),
     bigqueryProject: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id').optional(),
     bigqueryDatasetPrefix: z
       .string()
@@ -68,13 +75,14 @@ export const modelsSettingsSchema = z
 export type ModelsSettings = z.output<typeof modelsSettingsSchema>;
 
 export const modelsSettingSources: SettingSources<z.input<typeof modelsSettingsSchema>> = {
-  projectDir: { flag: 'project-dir', env: 'SP01_MODELS_PROJECT_DIR', description: 'The dbt project: the folder holding dbt_project.yml (default .)' },
+  projectDir: { flag: 'project-dir', env: 'SP01_MODELS_PROJECT_DIR', description: `The dbt project: the folder holding dbt_project.yml (default ${DEFAULT_PROJECT_DIR})` },
   targetDir: { flag: 'target-dir', env: 'SP01_MODELS_TARGET_DIR', description: 'Where artifacts go: manifest.json, run_results.json, compiled SQL (default <project-dir>/target)' },
   target: { flag: 'target', env: 'SP01_MODELS_TARGET', description: "dbt's target name, seen by templates as target.name (default dev)" },
   schema: { flag: 'schema', env: 'SP01_MODELS_SCHEMA', description: "The target schema / dataset; custom schemas become <schema>_<custom> (default analytics)" },
   warehouse: { flag: 'warehouse', env: 'SP01_WAREHOUSE', description: '`pglite` (embedded, default), `postgres` or `bigquery`' },
   databaseUrl: { flag: 'database-url', env: 'DATABASE_URL', description: 'PostgreSQL URL (warehouse postgres)', secret: true },
   pgliteDir: { flag: 'pglite-dir', env: 'SP01_PGLITE_DIR', description: 'Data folder of the embedded PGlite warehouse' },
+  schemaPrefix: { flag: 'schema-prefix', env: 'SP01_SCHEMA_PREFIX', description: "Prefix of the ETL's schemas, passed to the project as var schema_prefix (`dev_` → `dev_raw`, `dev_marts`)" },
   bigqueryProject: { flag: 'bigquery-project', env: 'BIGQUERY_PROJECT', description: 'Project that holds the datasets and runs the jobs (bigquery)' },
   bigqueryDatasetPrefix: { flag: 'bigquery-dataset-prefix', env: 'BIGQUERY_DATASET_PREFIX', description: 'Prefix of every dataset (`dev_` → `dev_analytics`)' },
   bigqueryLocation: { flag: 'bigquery-location', env: 'BIGQUERY_LOCATION', description: 'Dataset and job location (BigQuery default when unset)' },
@@ -92,6 +100,9 @@ export const modelsSettingSources: SettingSources<z.input<typeof modelsSettingsS
   logLevel: { flag: 'log-level', env: 'SP01_LOG_LEVEL', description: 'Structured log on stderr: debug, info, warn (default) or error' },
 };
 
+/** Settings as flags and variables give them; `--schema-prefix` reaches templates as `var('schema_prefix')` unless --vars sets it. */
 export function resolveModelsSettings(inputs: SettingInputs): ModelsSettings {
-  return resolveSettings(modelsSettingsSchema, modelsSettingSources, inputs);
+  const settings = resolveSettings(modelsSettingsSchema, modelsSettingSources, inputs);
+  if (settings.schemaPrefix === undefined) return settings;
+  return { ...settings, vars: { schema_prefix: settings.schemaPrefix, ...settings.vars } };
 }

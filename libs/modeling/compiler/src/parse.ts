@@ -213,21 +213,9 @@ class ProjectParser {
    * written, rendered per node at compile time.
    */
   private renderProjectTrees(trees: ProjectConfigTrees): ProjectConfigTrees {
-    const bindings: NodeBindings = {
-      ref: () => {
-        throw new Error('ref() cannot be used in dbt_project.yml');
-      },
-      source: () => {
-        throw new Error('source() cannot be used in dbt_project.yml');
-      },
-      config: configFunction(() => ({}), null),
-      this: undefined,
-      is_incremental: () => false,
-      model: {},
-    };
     const render = (value: unknown, key: string): unknown => {
       if (typeof value === 'string' && /\{[{%]/.test(value) && canonicalKey(key) !== 'pre_hook' && canonicalKey(key) !== 'post_hook') {
-        const text = this.env.render(parseTemplate(value, { file: 'dbt_project.yml' }).body, 'dbt_project.yml', bindings);
+        const text = this.renderYamlValue(value, 'dbt_project.yml');
         return text === 'True' ? true : text === 'False' ? false : text;
       }
       if (Array.isArray(value)) return value.map((item) => render(item, key));
@@ -235,6 +223,24 @@ class ProjectParser {
       return value;
     };
     return Object.fromEntries(Object.entries(trees).map(([key, tree]) => [key, render(tree, key)])) as unknown as ProjectConfigTrees;
+  }
+
+  /** A YAML string rendered as dbt renders configs: var, env_var and target, but no ref or source. */
+  private renderYamlValue(value: string, file: string): string {
+    if (!/\{[{%]/.test(value)) return value;
+    const bindings: NodeBindings = {
+      ref: () => {
+        throw new Error(`ref() cannot be used in ${file}`);
+      },
+      source: () => {
+        throw new Error(`source() cannot be used in ${file}`);
+      },
+      config: configFunction(() => ({}), null),
+      this: undefined,
+      is_incremental: () => false,
+      model: {},
+    };
+    return this.env.render(parseTemplate(value, { file }).body, file, bindings);
   }
 
   parse(): ProjectGraph {
@@ -571,9 +577,10 @@ class ProjectParser {
           path: file.file,
           original_file_path: file.file,
           fqn: [project, ...dirs, spec.source_name, spec.name],
-          database: spec.database,
-          schema: spec.schema,
-          identifier: spec.identifier,
+          // dbt renders where a source lives: `schema: "{{ var('prefix') }}raw"`.
+          database: spec.database === null ? null : this.renderYamlValue(spec.database, file.file),
+          schema: this.renderYamlValue(spec.schema, file.file),
+          identifier: this.renderYamlValue(spec.identifier, file.file),
           loader: spec.loader,
           loaded_at_field: spec.loaded_at_field,
           freshness: spec.freshness,
