@@ -58,7 +58,7 @@ select
     round(coalesce(top_ups.topup_revenue_twd, 0), 2) as topup_revenue_twd,
     coalesce(deductions.points_received, 0) as points_received,
     coalesce(deductions.points_settled, 0) as points_settled,
-    cast(coalesce(top_ups.topup_payers, 0) as {{ dbt.type_numeric() }}) / nullif(stats.unique_viewers, 0) as payer_conversion_rate
+    {{ ratio('coalesce(top_ups.topup_payers, 0)', 'stats.unique_viewers') }} as payer_conversion_rate
 from keys
 left join {{ ref('dim_channels') }} as channels on channels.channel_id = keys.channel_id
 left join stats on stats.stat_date = keys.stat_date and stats.channel_id = keys.channel_id

@@ -62,13 +62,16 @@ select
     coalesce(top_ups.topup_count, 0) as topup_count,
     round(coalesce(top_ups.revenue_twd, 0), 2) as revenue_twd,
     round(top_ups.revenue_twd / nullif(top_ups.paying_users, 0), 2) as arppu_twd,
-    cast(top_ups.repeat_topups as {{ dbt.type_numeric() }}) / nullif(top_ups.topup_count, 0) as repeat_topup_rate,
+    {{ ratio('top_ups.repeat_topups', 'top_ups.topup_count') }} as repeat_topup_rate,
     coalesce(top_ups.points_issued, 0) as points_issued,
     coalesce(deductions.points_spent, 0) as points_spent,
     coalesce(deductions.points_settled, 0) as points_settled,
     case
         when deductions.settled_deductions > 0
-            then 1 - cast(deductions.points_settled as {{ dbt.type_numeric() }}) / nullif(deductions.settled_pre_points, 0)
+            then cast(
+                1 - cast(deductions.points_settled as {{ dbt.type_numeric() }}) / nullif(deductions.settled_pre_points, 0)
+                as {{ dbt.type_float() }}
+            )
     end as settlement_deviation_rate,
     coalesce(channels.live_channels, 0) as live_channels,
     coalesce(channels.total_unique_viewers, 0) as total_unique_viewers

@@ -24,6 +24,7 @@ rated as (
 
     select
         *,
+        -- Exact (numeric) here: the anomaly rule compares it with a mean and a deviation.
         cast(reversed_points as {{ dbt.type_numeric() }}) / nullif(settled_pre_points, 0) as deviation_rate
     from daily
 
@@ -55,7 +56,7 @@ select
     rated.settled_points,
     rated.reversed_points,
     rated.pending_points,
-    rated.deviation_rate,
+    cast(rated.deviation_rate as {{ dbt.type_float() }}) as deviation_rate,
     coalesce(
         history.history_days >= 7
         and rated.deviation_rate > history.history_mean + 3 * history.history_stddev,

@@ -55,7 +55,7 @@ select
     offsets.week_offset,
     offsets.cohort_users,
     coalesce(active.active_users, 0) as active_users,
-    cast(coalesce(active.active_users, 0) as {{ dbt.type_numeric() }}) / offsets.cohort_users as retention_rate
+    {{ ratio('coalesce(active.active_users, 0)', 'offsets.cohort_users') }} as retention_rate
 from offsets
 left join active
     on active.cohort_week = offsets.cohort_week

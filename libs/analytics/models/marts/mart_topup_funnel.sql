@@ -46,7 +46,7 @@ select
     second_topup_7d,
     second_topup_30d,
     third_topup_30d,
-    cast(second_topup_7d as {{ dbt.type_numeric() }}) / cohort_users as second_topup_7d_rate,
-    cast(second_topup_30d as {{ dbt.type_numeric() }}) / cohort_users as second_topup_30d_rate,
-    cast(third_topup_30d as {{ dbt.type_numeric() }}) / cohort_users as third_topup_30d_rate
+    {{ ratio('second_topup_7d', 'cohort_users') }} as second_topup_7d_rate,
+    {{ ratio('second_topup_30d', 'cohort_users') }} as second_topup_30d_rate,
+    {{ ratio('third_topup_30d', 'cohort_users') }} as third_topup_30d_rate
 from cohorts
