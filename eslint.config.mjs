@@ -22,6 +22,8 @@ const depConstraints = [
   { sourceTag: 'type:transform', onlyDependOnLibsWithTags: ['type:core', 'type:contracts'] },
   { sourceTag: 'type:load', onlyDependOnLibsWithTags: ['type:core', 'type:contracts'] },
   { sourceTag: 'type:modeling', onlyDependOnLibsWithTags: ['type:core', 'type:modeling'] },
+  // The analytics dbt project's small CLI (the latest KPIs) reads the warehouse through a modeling adapter.
+  { sourceTag: 'type:analytics', onlyDependOnLibsWithTags: ['type:core', 'type:modeling'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core', 'type:contracts'] },

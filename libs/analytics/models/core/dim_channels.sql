@@ -32,9 +32,9 @@ stat_dates as (
 channels as (
 
     select channel_id from stats
-    union
+    union distinct
     select channel_id from {{ ref('stg_top_up') }} where channel_id is not null
-    union
+    union distinct
     select channel_id from {{ ref('stg_pre_deduction') }}
 
 )

@@ -56,6 +56,6 @@ final as (
 
 select * from final
 {% if is_incremental() %}
-except
+except distinct
 select * from {{ this }}
 {% endif %}

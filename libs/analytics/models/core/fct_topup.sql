@@ -96,6 +96,6 @@ final as (
 
 select * from final
 {% if is_incremental() %}
-except
+except distinct
 select * from {{ this }}
 {% endif %}

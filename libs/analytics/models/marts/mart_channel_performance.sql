@@ -35,9 +35,9 @@ deductions as (
 keys as (
 
     select stat_date, channel_id from stats
-    union
+    union distinct
     select stat_date, channel_id from top_ups
-    union
+    union distinct
     select stat_date, channel_id from deductions
 
 )

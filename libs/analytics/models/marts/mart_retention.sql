@@ -42,7 +42,7 @@ active as (
 
     select
         cohort_users.cohort_week,
-        cast(({{ week_start('activity.activity_date') }} - cohort_users.cohort_week) / 7 as integer) as week_offset,
+        {{ weeks_between('cohort_users.cohort_week', week_start('activity.activity_date')) }} as week_offset,
         count(distinct activity.user_id) as active_users
     from {{ ref('fct_user_activity') }} as activity
     inner join cohort_users on cohort_users.user_id = activity.user_id

@@ -1,0 +1,3 @@
+select channel_id
+from `sp01-warehouse`.`core`.`dim_channels`
+where channel_id is null

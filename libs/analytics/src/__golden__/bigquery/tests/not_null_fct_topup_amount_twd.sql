@@ -1,0 +1,3 @@
+select amount_twd
+from `sp01-warehouse`.`core`.`fct_topup`
+where amount_twd is null

@@ -1,0 +1,3 @@
+select currency
+from `sp01-warehouse`.`core`.`fct_topup`
+where currency is null

@@ -1,0 +1,3 @@
+select user_id
+from `sp01-warehouse`.`core`.`fct_topup`
+where user_id is null

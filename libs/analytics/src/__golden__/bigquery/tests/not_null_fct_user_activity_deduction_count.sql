@@ -1,0 +1,3 @@
+select deduction_count
+from `sp01-warehouse`.`core`.`fct_user_activity`
+where deduction_count is null

@@ -1,0 +1,3 @@
+select user_id
+from `sp01-warehouse`.`core`.`fct_user_activity`
+where user_id is null

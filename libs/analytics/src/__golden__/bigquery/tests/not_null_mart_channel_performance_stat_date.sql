@@ -1,0 +1,3 @@
+select stat_date
+from `sp01-warehouse`.`marts`.`mart_channel_performance`
+where stat_date is null

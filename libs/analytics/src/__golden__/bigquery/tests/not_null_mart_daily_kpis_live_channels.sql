@@ -1,0 +1,3 @@
+select live_channels
+from `sp01-warehouse`.`marts`.`mart_daily_kpis`
+where live_channels is null

@@ -1,0 +1,3 @@
+select channel_id
+from `sp01-warehouse`.`marts`.`mart_deduction_deviation`
+where channel_id is null

@@ -1,0 +1,3 @@
+select settled_pre_points
+from `sp01-warehouse`.`marts`.`mart_deduction_deviation`
+where settled_pre_points is null

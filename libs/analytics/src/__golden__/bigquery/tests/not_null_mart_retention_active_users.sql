@@ -1,0 +1,3 @@
+select active_users
+from `sp01-warehouse`.`marts`.`mart_retention`
+where active_users is null

@@ -1,0 +1,3 @@
+select cohort_users
+from `sp01-warehouse`.`marts`.`mart_retention`
+where cohort_users is null

@@ -1,0 +1,3 @@
+select cohort_week
+from `sp01-warehouse`.`marts`.`mart_retention`
+where cohort_week is null

@@ -1,0 +1,3 @@
+select week_offset
+from `sp01-warehouse`.`marts`.`mart_retention`
+where week_offset is null

@@ -1,0 +1,3 @@
+select cohort_week
+from `sp01-warehouse`.`marts`.`mart_topup_funnel`
+where cohort_week is null

@@ -1,0 +1,3 @@
+select third_topup_30d_rate
+from `sp01-warehouse`.`marts`.`mart_topup_funnel`
+where third_topup_30d_rate is null

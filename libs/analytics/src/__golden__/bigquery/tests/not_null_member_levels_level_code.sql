@@ -1,0 +1,3 @@
+select level_code
+from `sp01-warehouse`.`staging`.`member_levels`
+where level_code is null

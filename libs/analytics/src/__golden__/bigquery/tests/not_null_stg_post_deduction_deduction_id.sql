@@ -1,0 +1,3 @@
+select deduction_id
+from `sp01-warehouse`.`staging`.`stg_post_deduction`
+where deduction_id is null

@@ -1,0 +1,3 @@
+select settled_date
+from `sp01-warehouse`.`staging`.`stg_post_deduction`
+where settled_date is null

@@ -1,0 +1,3 @@
+select deducted_at
+from `sp01-warehouse`.`staging`.`stg_pre_deduction`
+where deducted_at is null

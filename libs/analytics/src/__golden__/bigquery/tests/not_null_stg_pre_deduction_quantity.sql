@@ -1,0 +1,3 @@
+select quantity
+from `sp01-warehouse`.`staging`.`stg_pre_deduction`
+where quantity is null

@@ -1,0 +1,3 @@
+select user_id
+from `sp01-warehouse`.`staging`.`stg_pre_deduction`
+where user_id is null

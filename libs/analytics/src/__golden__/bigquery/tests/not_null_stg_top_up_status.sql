@@ -1,0 +1,3 @@
+select status
+from `sp01-warehouse`.`staging`.`stg_top_up`
+where status is null

@@ -1,0 +1,3 @@
+select topup_at
+from `sp01-warehouse`.`staging`.`stg_top_up`
+where topup_at is null
