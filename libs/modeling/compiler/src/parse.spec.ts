@@ -203,6 +203,27 @@ describe('parsing the jaffle fixture', () => {
     });
   });
 
+  it('renders where a source lives (schema, database, identifier) with var and env_var, as dbt does', () => {
+    const dir = writeProject({
+      'models/_sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: raw',
+        `    schema: "{{ var('schema_prefix', env_var('PREFIX', '')) }}raw"`,
+        `    database: "{{ env_var('WAREHOUSE_DB', 'sp01') }}"`,
+        '    tables:',
+        '      - name: top_up',
+        `        identifier: "top_up{{ var('suffix', '') }}"`,
+        '',
+      ].join('\n'),
+      'models/m.sql': "select * from {{ source('raw', 'top_up') }}\n",
+    });
+    const fromVars = parseProject({ projectDir: dir, env: {}, vars: { schema_prefix: 'dev_', suffix: '_v2' } });
+    expect(fromVars.sources.get('source.demo.raw.top_up')).toMatchObject({ schema: 'dev_raw', database: 'sp01', identifier: 'top_up_v2' });
+    const fromEnv = parseProject({ projectDir: dir, env: { PREFIX: 'ci_', WAREHOUSE_DB: 'other' } });
+    expect(fromEnv.sources.get('source.demo.raw.top_up')).toMatchObject({ schema: 'ci_raw', database: 'other', identifier: 'top_up' });
+  });
+
   it('keeps descriptions and columns from YAML', () => {
     const stgCustomers = node('model.jaffle.stg_customers');
     expect(stgCustomers.description).toBe('One row per customer.');
