@@ -228,7 +228,7 @@ describe('PostgreSQL relation names', () => {
   it.each([
     ['text', 'text'],
     ['integer', 'integer'],
-    ['number', 'numeric'],
+    ['number', 'float8'], // dbt-postgres: a number with decimals is float8,
     ['boolean', 'boolean'],
     ['date', 'date'],
     ['datetime', 'timestamp without time zone'],

@@ -270,7 +270,7 @@ export function convertType(type: InferredType): string {
     case 'integer':
       return 'integer';
     case 'number':
-      return 'numeric';
+      return 'float8';
     case 'boolean':
       return 'boolean';
     case 'date':

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TemplateAst } from './template/ast.js';
 import { parseTemplate } from './template/parser.js';
-import { isPlainObject, str } from './template/python-values.js';
+import { isPlainObject, repr, str } from './template/python-values.js';
 
 /**
  * dbt's four built-in generic tests, as dbt-core defines them: each selects the failing rows.
@@ -82,10 +82,11 @@ function md5(text: string): string {
 }
 
 /**
- * dbt's `synthesize_generic_test_names`: `<test>_<target>_<args…>`, cleaned to [0-9a-zA-Z_],
- * shortened with an md5 when it would reach 64 characters.
+ * dbt's `synthesize_generic_test_names`: `<test>_<target>_<args…>`, cleaned to [0-9a-zA-Z_].
+ * `full` names the node (unique_id, fqn, alias); `short` names its compiled file, shortened
+ * with an md5 when the full name would reach 64 characters.
  */
-export function genericTestName(testType: string, targetName: string, args: Record<string, unknown>): string {
+export function genericTestName(testType: string, targetName: string, args: Record<string, unknown>): { full: string; short: string } {
   const flat: string[] = [];
   for (const key of Object.keys(args).sort()) {
     if (key === 'model') continue;
@@ -96,11 +97,23 @@ export function genericTestName(testType: string, targetName: string, args: Reco
   const unique = flat.map((arg) => arg.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const identifier = `${testType}_${targetName}`;
   const fullName = unique === '' ? identifier : `${identifier}_${unique}`;
-  return fullName.length >= 64 ? `${identifier.slice(0, 30)}_${md5(fullName)}` : fullName;
+  return { full: fullName, short: fullName.length >= 64 ? `${identifier.slice(0, 30)}_${md5(fullName)}` : fullName };
 }
 
-/** The 10-character suffix of a generic test's unique_id. */
-export function testHash(name: string, kwargs: Record<string, unknown>): string {
-  const sorted = Object.fromEntries(Object.entries(kwargs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return md5(`${name}${JSON.stringify(sorted)}`).slice(-10);
+/**
+ * dbt-core's `get_hashable_md` then `repr`: dict keys sorted, lists kept, every other value
+ * through Python's `str` (so `None`, `True`, numbers as text).
+ */
+function hashable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hashable);
+  if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, hashable(value[key])]));
+  return value === undefined ? 'None' : str(value);
+}
+
+/**
+ * The 10-character suffix of a generic test's unique_id, as dbt-core computes it: the md5 of
+ * the node name followed by the repr of its test metadata (`namespace`, `name`, `kwargs`).
+ */
+export function testHash(name: string, test: { name: string; namespace: string | null; kwargs: Record<string, unknown> }): string {
+  return md5(`${name}${repr(hashable({ namespace: test.namespace, name: test.name, kwargs: test.kwargs }))}`).slice(-10);
 }

@@ -669,12 +669,14 @@ class ProjectParser {
     const targetName = isSource ? `${attached.source.source_name}_${attached.source.name}` : attached.node.name;
     const nameArgs: Record<string, unknown> = Object.assign({}, declaration.args);
     if (declaration.column_name !== null) nameArgs['column_name'] = declaration.column_name;
-    const name = declaration.custom_name ?? genericTestName(isSource ? `source_${testName}` : testName, targetName, nameArgs);
+    const synthesized = genericTestName(isSource ? `source_${testName}` : testName, targetName, nameArgs);
+    const name = declaration.custom_name ?? synthesized.full;
+    const fileName = declaration.custom_name ?? synthesized.short;
     const modelArg = isSource
       ? `{{ get_where_subquery(source('${attached.source.source_name}', '${attached.source.name}')) }}`
       : `{{ get_where_subquery(ref('${attached.node.name}')) }}`;
     const kwargs: Record<string, unknown> = Object.assign({}, nameArgs, { model: modelArg });
-    const uniqueId = `test.${project}.${name}.${testHash(name, kwargs)}`;
+    const uniqueId = `test.${project}.${name}.${testHash(name, { name: testName, namespace, kwargs })}`;
     const fqn = [project, ...dirs, name];
     const merged = layered(this.trees.data_tests, fqn, declaration.config);
     const config = testConfig(merged, position);
@@ -699,7 +701,7 @@ class ProjectParser {
       test_type: 'generic',
       name,
       package_name: project,
-      path: `${name}.sql`,
+      path: `${fileName}.sql`,
       original_file_path: file,
       patch_path: null,
       fqn,

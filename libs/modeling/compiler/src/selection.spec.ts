@@ -77,11 +77,11 @@ describe('selecting nodes with dbt selectors', () => {
 
 describe('tests come along with the nodes they test', () => {
   const STG_ORDERS_TESTS = [
-    'test:accepted_values_stg_orders_4f514bf94b77b7ea437830eec4421c58',
+    'test:accepted_values_stg_orders_status__placed__shipped__completed__return_pending__returned',
     'test:not_null_stg_orders_order_id',
     'test:unique_stg_orders_order_id',
   ];
-  const RELATIONSHIPS = 'test:relationships_stg_orders_96411fe0c89b49c3f4da955dfd358ba0';
+  const RELATIONSHIPS = 'test:relationships_stg_orders_customer_id__customer_id__ref_stg_customers_';
 
   it.each<[IndirectSelection, string[], string[], string[]]>([
     ['eager', ['stg_orders'], [], ['model:stg_orders', RELATIONSHIPS, ...STG_ORDERS_TESTS].sort()],
@@ -101,7 +101,7 @@ describe('tests come along with the nodes they test', () => {
         'model:customers',
         'model:stg_customers',
         RELATIONSHIPS,
-        'test:accepted_values_customer_overv_157628ad7c38644fb501875b102b7426',
+        'test:accepted_values_customer_overview_tier__True__gold__silver__bronze',
         'test:not_null_customers_customer_id',
         'test:not_null_stg_customers_customer_id',
         'test:unique_customers_customer_id',

@@ -276,7 +276,7 @@ export function executionSuite(engine: string, makeAdapter: () => WarehouseAdapt
         ['payment_methods', 'name', 'text', null],
         ['payment_methods', 'active', 'boolean', null],
         ['payment_methods', 'added_on', 'date', null],
-        ['payment_methods', 'fee', 'numeric', null],
+        ['payment_methods', 'fee', 'double precision', null], // dbt-postgres infers float8
       ]);
       expect(await table('_seeds', 'countries', 'code')).toEqual([
         { code: 'JP', name: 'Japan', population: 124500000 },

@@ -55,46 +55,25 @@ export async function dropSchemas(adapter: WarehouseAdapter, schemas: readonly s
   for (const schema of schemas) await adapter.execute(`drop schema if exists "${schema}" cascade`);
 }
 
+/**
+ * The raw tables of day 1, 2 or 3 (`shop-days/dayN.sql`, also read by dbt-core in the oracle
+ * suite of tools/dbt-oracle), with the raw schema named.
+ */
+export function daySql(day: 1 | 2 | 3, raw: string): string {
+  return readFileSync(join(import.meta.dirname, 'shop-days', `day${day}.sql`), 'utf8').replaceAll('__RAW__', raw);
+}
+
 /** The raw tables as the ETL would leave them on day 1. */
 export async function loadDay1(adapter: WarehouseAdapter, raw: string): Promise<void> {
-  await adapter.execute(`
-    create schema if not exists "${raw}";
-    create table "${raw}".customers (id integer, name text, tier text, updated_at timestamp, loaded_at timestamptz);
-    create table "${raw}".orders (id integer, customer_id integer, order_date date, status text, amount numeric(10,2), loaded_at timestamptz);
-    create table "${raw}".events (id integer, kind text, occurred_at timestamp, loaded_at timestamptz);
-    insert into "${raw}".customers values
-      (1, 'Ada', 'gold', '2024-01-01 09:00', now()),
-      (2, 'Alan', 'silver', '2024-01-01 09:00', now()),
-      (3, 'Grace', 'bronze', '2024-01-01 09:00', now());
-    insert into "${raw}".orders values
-      (100, 1, '2024-01-01', 'placed', 10.00, now()),
-      (101, 2, '2024-01-01', 'placed', 20.00, now()),
-      (102, 1, '2024-01-01', 'shipped', 5.50, now());
-    insert into "${raw}".events values
-      (1, 'login', '2024-01-01 10:00', now()),
-      (2, 'click', '2024-01-01 11:00', now());
-  `);
+  await adapter.execute(daySql(1, raw));
 }
 
 /** Day 2: new orders, a day-1 order returned, a new event, Alan promoted, Grace deleted. */
 export async function loadDay2(adapter: WarehouseAdapter, raw: string): Promise<void> {
-  await adapter.execute(`
-    insert into "${raw}".orders values
-      (103, 2, '2024-01-02', 'placed', 7.00, now()),
-      (104, 1, '2024-01-02', 'placed', 1.00, now());
-    update "${raw}".orders set status = 'returned' where id = 102;
-    insert into "${raw}".events values (3, 'logout', '2024-01-02 09:00', now());
-    update "${raw}".customers set tier = 'gold', updated_at = '2024-01-02 09:00' where id = 2;
-    delete from "${raw}".customers where id = 3;
-  `);
+  await adapter.execute(daySql(2, raw));
 }
 
 /** Day 3: a new order, a day-2 amount corrected, Grace back, Ada renamed. */
 export async function loadDay3(adapter: WarehouseAdapter, raw: string): Promise<void> {
-  await adapter.execute(`
-    insert into "${raw}".orders values (105, 2, '2024-01-03', 'placed', 3.00, now());
-    update "${raw}".orders set amount = 2.00 where id = 104;
-    insert into "${raw}".customers values (3, 'Grace', 'bronze', '2024-01-03 09:00', now());
-    update "${raw}".customers set name = 'Ada L.', updated_at = '2024-01-03 09:00' where id = 1;
-  `);
+  await adapter.execute(daySql(3, raw));
 }

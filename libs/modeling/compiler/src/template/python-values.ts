@@ -53,9 +53,28 @@ export function str(value: unknown): string {
   return String(value);
 }
 
+/** Python's `repr` of a string: its choice of quotes and its escapes (dbt-core hashes them). */
+function pythonStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '\\') out += '\\\\';
+    else if (char === quote) out += `\\${quote}`;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (char !== ' ' && /[\p{C}\p{Z}]/u.test(char)) {
+      const hex = code.toString(16);
+      out += code <= 0xff ? `\\x${hex.padStart(2, '0')}` : code <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
+    } else out += char;
+  }
+  return out + quote;
+}
+
 /** Python's `repr()`, so `{{ ['a', 'b'] }}` renders as dbt users expect. */
 export function repr(value: unknown): string {
-  if (typeof value === 'string') return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  if (typeof value === 'string') return pythonStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(repr).join(', ')}]`;
   if (isPlainObject(value)) {
     return `{${Object.entries(value)

@@ -1,0 +1,2 @@
+export { runOracle, type OracleOptions, type OracleReport, type Preparation } from './oracle.js';
+export { formatReport } from './report.js';
