@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { deflateRawSync } from 'node:zlib';
 import { SourceFileError } from '@sp01/core';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +110,10 @@ describe('the fuzz corpus', () => {
     for (let i = 0; i < 300; i++) {
       const bytes = Buffer.from(base);
       const flips = 1 + Math.floor(random() * 4);
-      for (let f = 0; f < flips; f++) bytes[Math.floor(random() * entriesEnd)] ^= 1 << Math.floor(random() * 8);
+      for (let f = 0; f < flips; f++) {
+        const at = Math.floor(random() * entriesEnd);
+        bytes[at] = bytes[at]! ^ (1 << Math.floor(random() * 8));
+      }
       const outcome = await read(bytes);
       if ('rows' in outcome) expect(outcome).toEqual(clean);
     }
@@ -186,21 +188,19 @@ describe('bombs and bounds', () => {
 
   it('stops a bomb in the shared strings, a table over maxSharedStringsBytes, and too many rows or cells', async () => {
     const many = `<sst xmlns="${NS}">${'<si><t>ab</t></si>'.repeat(300_000)}</sst>`;
-    const withStrings = { ...parts(sheetXml(2)), 'xl/sharedStrings.xml': many };
+    // Before the sheet: a table after the data sheet is never needed, so never read.
+    const withStrings = { 'xl/sharedStrings.xml': many, ...parts(sheetXml(2)) };
     expect(await read(await zip(withStrings), { maxSharedStringsBytes: 1024 * 1024 })).toEqual({ code: 'shared_strings_too_large' });
     expect(await read(await zip(withStrings), { maxSheetBytes: 1024 * 1024 })).toEqual({ code: 'sheet_too_large' });
     expect(await read(await zip(parts(sheetXml(2, '<row/>'.repeat(2000)))), { maxSheetRows: 1000 })).toEqual({ code: 'sheet_too_large' });
     expect(await read(await zip(parts(sheetXml(200))), { maxSheetCells: 1000 })).toEqual({ code: 'sheet_too_large' });
   });
 
-  it('a raw deflate stream that ends early, and one with trailing garbage in its entry', async () => {
-    const xml = Buffer.from(sheetXml(20));
-    const deflated = deflateRawSync(xml);
+  it('a deflate stream zeroed from its middle on', async () => {
     const good = await zip(parts(sheetXml(20)));
     const at = good.indexOf('xl/worksheets/sheet1.xml') - 30;
     const size = good.readUInt32LE(at + 18);
     const dataAt = at + 30 + good.readUInt16LE(at + 26) + good.readUInt16LE(at + 28);
-    expect(size).toBe(deflated.length);
     const cut = Buffer.from(good);
     cut.fill(0, dataAt + Math.floor(size / 2), dataAt + size);
     expect(await read(cut)).toEqual({ code: 'not_a_workbook' });
