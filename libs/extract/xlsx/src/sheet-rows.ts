@@ -28,6 +28,11 @@ export interface SheetContext {
   fail: (code: 'sheet_too_large' | 'cell_too_large' | 'not_a_workbook', detail: string, row?: number) => Error;
 }
 
+function malformed(ctx: SheetContext, error: unknown): unknown {
+  if (!(error instanceof XmlSyntaxError)) return error;
+  return ctx.fail('not_a_workbook', `not a readable workbook: the sheet's XML is not well-formed: ${error.message}`);
+}
+
 /** Excel's last column, XFD. */
 const MAX_COLUMNS = 16384;
 const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -414,12 +419,20 @@ export function columnName(column: number): string {
 export async function* scanSheetRows(xml: AsyncIterator<Buffer, void, undefined>, ctx: SheetContext): AsyncGenerator<SheetRow, void, undefined> {
   const scanner = new SheetScanner(ctx);
   const { ready } = scanner;
-  for (let next = await xml.next(); !next.done; next = await xml.next()) {
-    scanner.write(next.value);
-    if (ready.length === 0) continue;
-    const rows = ready.splice(0, ready.length);
-    for (const row of rows) yield row;
+  for (;;) {
+    let done: boolean | undefined;
+    try {
+      const next = await xml.next();
+      done = next.done;
+      if (next.done) scanner.finish();
+      else scanner.write(next.value);
+    } catch (error) {
+      throw malformed(ctx, error);
+    }
+    if (ready.length > 0) {
+      const rows = ready.splice(0, ready.length);
+      for (const row of rows) yield row;
+    }
+    if (done) return;
   }
-  scanner.finish();
-  for (const row of ready.splice(0, ready.length)) yield row;
 }

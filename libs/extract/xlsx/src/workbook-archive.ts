@@ -285,21 +285,7 @@ export class WorkbookArchive {
       maxCellBytes: limits.maxCellBytes,
       fail: (code, detail, row) => new SourceFileError(code, { file: fileName, sheet: name, row }, detail),
     });
-    return { name, rows: this.explainXml(rows, name) };
-  }
-
-  /** Malformed sheet XML, named with its sheet. */
-  private async *explainXml(rows: AsyncGenerator<SheetRow, void, undefined>, sheet: string): AsyncGenerator<SheetRow, void, undefined> {
-    try {
-      yield* rows;
-    } catch (error) {
-      if (error instanceof XmlSyntaxError) {
-        throw new SourceFileError('not_a_workbook', { file: this.options.fileName, sheet }, `not a readable workbook: the sheet's XML is not well-formed: ${error.message}`, {
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    return { name, rows };
   }
 
   /** A sheet can be parsed straight from the zip once everything its cells refer to is known. */

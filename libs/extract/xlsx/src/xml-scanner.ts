@@ -55,7 +55,12 @@ export abstract class XmlScanner {
     const end = buf.length;
     let i = 0;
     while (i < end) {
-      const lt = buf.indexOf(LT, i);
+      // Text between tags is short (usually none): a loop beats crossing into C++ for
+      // indexOf on every tag; long runs (a whitespace bomb) still go to indexOf.
+      let lt = i;
+      const near = Math.min(end, i + 64);
+      while (lt < near && buf[lt] !== LT) lt++;
+      if (lt === near) lt = lt === end ? -1 : buf.indexOf(LT, lt);
       if (lt === -1) {
         if (this.capturing) this.keep(buf, i, true);
         return;
@@ -64,8 +69,9 @@ export abstract class XmlScanner {
       if (lt + 1 >= end) return this.keep(buf, lt, false);
       const next = buf[lt + 1];
       if (next === SLASH) {
-        const gt = buf.indexOf(GT, lt + 2);
-        if (gt === -1) return this.keep(buf, lt, false);
+        let gt = lt + 2;
+        while (gt < end && buf[gt] !== GT) gt++;
+        if (gt === end) return this.keep(buf, lt, false);
         let nameEnd = gt;
         while (nameEnd > lt + 2 && isSpace(buf[nameEnd - 1])) nameEnd--;
         if (--this.depth < 0) throw new XmlSyntaxError('an end tag closes an element that was never opened');

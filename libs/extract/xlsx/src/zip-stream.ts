@@ -204,13 +204,22 @@ export class ZipStream {
       const inflater = new Inflater();
       try {
         let remaining = entry.streamed ? Number.POSITIVE_INFINITY : entry.compressedSize;
-        while (remaining > 0 && !inflater.ended) {
-          const chunk = await this.chunkOf(remaining);
-          const consumed = await inflater.write(chunk);
+        // zlib inflates on the thread pool: the next chunk is inflating while this one is scanned.
+        let chunk = remaining > 0 ? await this.chunkOf(remaining) : undefined;
+        let writing = chunk ? guarded(inflater.write(chunk)) : undefined;
+        while (chunk && writing) {
+          const consumed = await writing;
           if (consumed < chunk.length) this.source.unshift(chunk.subarray(consumed));
           remaining -= consumed;
           if (consumed > 0) options.onCompressed?.(consumed < chunk.length ? chunk.subarray(0, consumed) : chunk);
-          for (const out of inflater.take()) {
+          const produced = inflater.take();
+          chunk = undefined;
+          writing = undefined;
+          if (remaining > 0 && !inflater.ended) {
+            chunk = await this.chunkOf(remaining);
+            writing = guarded(inflater.write(chunk));
+          }
+          for (const out of produced) {
             count(out);
             yield out;
           }
@@ -269,6 +278,12 @@ export class ZipStream {
 }
 
 class InflateError extends Error {}
+
+/** A promise awaited later: its rejection must not count as unhandled while the scan runs (or if the reader stops). */
+function guarded<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
 
 /** zlib's raw inflate driven chunk by chunk: what each write produced, and where the deflate stream ended. */
 class Inflater {
