@@ -55,7 +55,7 @@ export class SharedStringTable {
     const start = this.starts[index]!;
     const block = this.blocks[Math.floor(start / this.blockSize)]!;
     const offset = start % this.blockSize;
-    return decodeOoxmlText(block.toString('utf8', offset, offset + this.lengths[index]!));
+    return decodeOoxmlText((block as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(offset, offset + this.lengths[index]!));
   }
 
   begin(): void {

@@ -394,6 +394,12 @@ function cellType(buf: Buffer, start: number, end: number): CellType {
   return CellType.Number;
 }
 
+/** Node's Buffer methods behind `toString(encoding, start, end)`, without its argument handling (a hot path). */
+export interface SliceBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
 /** Text of the XML as a string: entities decoded, UTF-8 checked (a broken byte sequence refuses the file). */
 export function decodeText(buf: Buffer, start: number, end: number, cdata: boolean): string {
   let ascii = true;
@@ -404,7 +410,7 @@ export function decodeText(buf: Buffer, start: number, end: number, cdata: boole
     }
   }
   if (!ascii && !isUtf8(buf.subarray(start, end))) throw new XmlSyntaxError('it has text that is not valid UTF-8');
-  const text = ascii ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+  const text = ascii ? (buf as SliceBuffer).latin1Slice(start, end) : (buf as SliceBuffer).utf8Slice(start, end);
   return !cdata && hasEntity(buf, start, end) ? decodeEntities(text) : text;
 }
 
