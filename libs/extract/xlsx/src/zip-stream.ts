@@ -14,7 +14,9 @@ const END_OF_CENTRAL = 0x06054b50;
 const DATA_DESCRIPTOR = 0x08074b50;
 const OLE_SIGNATURE = 0xe011cfd0;
 /** Compressed bytes handed to zlib at once: bounds what one write can inflate (deflate tops out near 1:1032). */
-const FEED_BYTES = 32 * 1024;
+// Two writes are in flight (one inflating while the other's output is scanned), so a bomb
+// holds at most about 2 × 8 KiB × 1032 = 17 MB of inflated bytes at once.
+const FEED_BYTES = 8 * 1024;
 
 /** What went wrong with the archive, said for people (the caller names the file). */
 export class ZipFormatError extends Error {}
