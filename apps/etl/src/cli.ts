@@ -65,7 +65,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliStream
       context,
       logger,
       progress: createProgress(io.stderr),
-      readerLimits: { maxFileBytes: settings.maxFileMb * MB, maxSheetBytes: settings.maxSheetMb * MB },
+      readerLimits: {
+        maxFileBytes: settings.maxFileMb * MB,
+        maxSheetBytes: settings.maxSheetMb * MB,
+        maxSharedStringsBytes: settings.maxSharedStringsMb * MB,
+      },
     });
     io.stdout.write(settings.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
     return runSucceeded(summary) ? 0 : 1;

@@ -58,6 +58,7 @@ export const etlSettingsSchema = z
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     maxFileMb: megabytes.default(512),
     maxSheetMb: megabytes.default(2048),
+    maxSharedStringsMb: megabytes.max(4095).default(256),
   })
   .superRefine((s, ctx) => {
     const requireSetting = (key: keyof typeof s, when: string) => {
@@ -100,6 +101,11 @@ export const etlSettingSources: SettingSources<z.input<typeof etlSettingsSchema>
   logLevel: { flag: 'log-level', env: 'SP01_LOG_LEVEL', description: 'debug, info, warn or error' },
   maxFileMb: { flag: 'max-file-mb', env: 'SP01_MAX_FILE_MB', description: 'Reject source files larger than this' },
   maxSheetMb: { flag: 'max-sheet-mb', env: 'SP01_MAX_SHEET_MB', description: 'Reject sheets that decompress past this (zip bombs)' },
+  maxSharedStringsMb: {
+    flag: 'max-shared-strings-mb',
+    env: 'SP01_MAX_SHARED_STRINGS_MB',
+    description: "Reject workbooks whose shared-string table needs more memory than this",
+  },
 };
 
 export function resolveEtlSettings(inputs: SettingInputs): EtlSettings {

@@ -19,8 +19,10 @@ frame.to_sql("top_up", engine, schema=schema, if_exists="replace", index=False, 
 seconds = time.perf_counter() - started
 with engine.begin() as conn:
     conn.execute(text(f'drop schema "{schema}" cascade'))
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "rows": int(len(frame)),
+    "cpuSeconds": usage.ru_utime + usage.ru_stime,
     "seconds": seconds,
     "readSeconds": read_seconds,
     "maxRssKb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

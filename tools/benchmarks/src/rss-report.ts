@@ -2,5 +2,6 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  writeSync(2, `\nSP01_BENCH_RSS ${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  const usage = process.resourceUsage();
+  writeSync(2, `\nSP01_BENCH_RSS ${JSON.stringify({ maxRssKb: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 })}\n`);
 });

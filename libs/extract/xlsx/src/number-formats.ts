@@ -30,7 +30,8 @@ export function isDateFormatCode(code: string): boolean {
 export class DateStyles {
   private readonly known = new Map<number, boolean>();
 
-  constructor(private readonly parts: WorkbookPartParsers) {}
+  /** `parts` is undefined for a workbook without `xl/styles.xml` (OOXML allows it): every number is plain. */
+  constructor(private readonly parts: WorkbookPartParsers | undefined) {}
 
   isDate(styleId: number): boolean {
     let date = this.known.get(styleId);
@@ -42,6 +43,7 @@ export class DateStyles {
   }
 
   private lookUp(styleId: number): boolean {
+    if (this.parts === undefined) return false;
     const { styles } = this.parts;
     const numFmtId = styles.model?.styles?.[styleId]?.numFmtId;
     const code = styles.getStyleModel(styleId)?.numFmt;

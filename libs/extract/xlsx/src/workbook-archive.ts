@@ -1,15 +1,16 @@
-import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, type Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { errorMessage, SourceFileError } from '@sp01/core';
-import { workbookPartParsers, zipEntryParser, type WorkbookPartParsers, type ZipEntry } from './exceljs-parts.js';
+import { workbookPartParsers, type WorkbookPartParsers } from './exceljs-parts.js';
 import type { ReaderLimits } from './limits.js';
 import { DateStyles } from './number-formats.js';
-import { readSharedStrings } from './shared-strings.js';
-import { readSheetRows, type SheetRow } from './sheet-rows.js';
+import { readSharedStrings, type SharedStringTable } from './shared-strings.js';
+import { scanSheetRows, type SheetRow } from './sheet-rows.js';
+import { XmlSyntaxError } from './xml-scanner.js';
+import { ByteSource, ZipFormatError, ZipStream, type InflateOptions, type ZipEntryHeader } from './zip-stream.js';
 
 /** A worksheet of the workbook, its rows ready to be read from the top, once. */
 export interface ArchiveSheet {
@@ -33,19 +34,17 @@ const MAX_METADATA_BYTES = 64 * 1024 * 1024;
 const WORKSHEET_PART = /^xl\/worksheets\/[^/]+\.xml$/;
 const DATE_1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](?:1|true)["']/;
 
+/** A worksheet that came before the parts it refers to: its compressed bytes wait in a temp file. */
 interface PendingSheet {
   part: string;
   path: string;
-}
-
-interface Meter {
-  bytes: number;
+  entry: ZipEntryHeader;
 }
 
 /*
  * Spool folders of readers not closed yet. A caller that drops an opened report without
- * reading it to the end or closing it would leave its sheets on disk; like exceljs's `tmp`,
- * the folders still there when the process exits are removed then.
+ * reading it to the end or closing it would leave its sheets on disk; the folders still
+ * there when the process exits are removed then.
  */
 const openSpoolDirs = new Set<string>();
 let exitHookInstalled = false;
@@ -72,39 +71,44 @@ function describeBytes(bytes: number): string {
 }
 
 /**
- * One .xlsx file read as a stream of zip entries: the workbook-level parts (relationships,
- * workbook, styles, shared strings) are parsed as they pass, worksheets are handed out in
- * tab order. A worksheet can only be parsed once the shared strings and styles are known;
- * Excel (and exceljs) write those after the sheets, so such sheets are spooled to a temp
- * file first, as exceljs does. Inflated bytes are counted as they flow, so a zip bomb stops
- * at the limit, in memory and on disk alike. Any failure of the input, the zip or a limit
- * destroys the streams in flight, so nothing waits forever; `close()` always cleans up.
+ * One .xlsx file read as a stream of zip entries (`ZipStream`, every entry's CRC-32
+ * checked): the workbook-level parts (relationships, workbook, styles, shared strings) are
+ * parsed as they pass, worksheets are handed out in tab order and scanned straight from
+ * the inflating zip. A worksheet can only be read once the shared strings and styles are
+ * known; Excel (and exceljs, openpyxl) write those after the sheets, so such a sheet's
+ * compressed bytes wait in a temp file (all of a file's spooled sheets share the
+ * `maxSpoolBytes` budget; each is removed once read) and are inflated again when its turn
+ * comes. Inflated bytes are counted as they flow, so a zip bomb stops at the limit.
  */
 export class WorkbookArchive {
-  private readonly zip: Duplex;
+  private readonly source: ByteSource;
+  private readonly zip: ZipStream;
   private readonly parts: WorkbookPartParsers = workbookPartParsers();
   private readonly seen = { rels: false, workbook: false, sharedStrings: false, styles: false };
-  private sharedStrings: string[] | undefined;
+  private sharedStrings: SharedStringTable | undefined;
   private date1904Flag = false;
   private readonly pending: PendingSheet[] = [];
   private spoolDir: Promise<string> | undefined;
+  private spooledBytes = 0;
   private readonly openFiles = new Set<Readable>();
-  private current: ZipEntry | undefined;
-  private failure: Error | undefined;
-  private compressedBytes = 0;
   private started = false;
-  private zipDone = false;
   private closed = false;
 
   constructor(
     private readonly input: Readable,
     private readonly options: ArchiveOptions,
   ) {
-    this.zip = zipEntryParser();
-    // Errors reach the readers through `fail`; these listeners only keep a late error
-    // event (unzipper emits some after it is destroyed) from crashing the process.
-    this.zip.on('error', (error: Error) => this.fail(this.zipError(error)));
-    this.input.on('error', (error: Error) => this.fail(error));
+    const { maxFileBytes } = options.limits;
+    this.source = new ByteSource(input, (bytes) => {
+      if (bytes > maxFileBytes) {
+        throw new SourceFileError(
+          'file_too_large',
+          { file: options.fileName },
+          `the file is larger than the ${describeBytes(maxFileBytes)} limit (maxFileBytes)`,
+        );
+      }
+    });
+    this.zip = new ZipStream(this.source);
   }
 
   /** The workbook counts dates from 1904 (known once `xl/workbook.xml` has been read). */
@@ -114,10 +118,12 @@ export class WorkbookArchive {
 
   /** The worksheets in tab order; each must be done with before the next is asked for. */
   async *worksheets(): AsyncGenerator<ArchiveSheet, void, undefined> {
+    if (this.started) throw new Error('a workbook archive is read once');
+    this.started = true;
     try {
       let sheets = 0;
-      for await (const entry of this.entries()) {
-        const part = entry.path.toLowerCase();
+      for (let entry = await this.zip.nextEntry(); entry; entry = await this.zip.nextEntry()) {
+        const part = entry.name.toLowerCase().replace(/^\//, '');
         if (part === 'xl/_rels/workbook.xml.rels') {
           await this.parts._parseRels(Readable.from([await this.collect(entry)]));
           this.seen.rels = true;
@@ -130,33 +136,37 @@ export class WorkbookArchive {
           await this.parts._parseStyles(Readable.from([await this.collect(entry)]));
           this.seen.styles = true;
         } else if (part === 'xl/sharedstrings.xml') {
-          this.sharedStrings = await readSharedStrings(this.inflate(entry, { bytes: 0 }));
+          this.sharedStrings = await this.readSharedStrings(entry);
           this.seen.sharedStrings = true;
-        } else if (WORKSHEET_PART.test(part) && entry.type === 'File') {
+        } else if (WORKSHEET_PART.test(part) && !entry.name.endsWith('/')) {
           sheets++;
           if (this.canParseSheets()) {
-            const meter = { bytes: 0 };
-            const sheet = this.sheet(part, this.inflate(entry, meter));
+            const data = this.zip.inflate(entry, this.inflateOptions(entry));
+            const sheet = this.sheet(part, data);
             yield sheet;
             await sheet.rows.return();
-            await this.drain(entry, meter);
+            // The rest of the sheet (after the header search gave up on it) is read through, so its CRC is checked too.
+            for (let next = await data.next(); !next.done; next = await data.next());
           } else {
-            this.pending.push({ part, path: await this.spool(entry) });
+            this.pending.push(await this.spool(part, entry));
           }
         } else {
-          await this.drain(entry, { bytes: 0 });
+          await this.zip.skip(entry, this.inflateOptions(entry));
         }
       }
       if (!this.seen.workbook) throw this.notAWorkbook('it has no xl/workbook.xml part');
       if (sheets === 0) throw this.notAWorkbook('it has no worksheets');
 
       this.pending.sort((a, b) => this.tabOf(a.part) - this.tabOf(b.part));
-      for (const { part, path } of this.pending) {
-        const file = createReadStream(path);
+      for (const { part, path, entry } of this.pending) {
+        const file = createReadStream(path, { highWaterMark: 64 * 1024 });
         this.openFiles.add(file);
-        const sheet = this.sheet(part, file);
+        const spooled = new ZipStream(new ByteSource(file, () => undefined));
+        const data = spooled.inflate(entry, this.inflateOptions(entry));
+        const sheet = this.sheet(part, data);
         yield sheet;
         await sheet.rows.return();
+        for (let next = await data.next(); !next.done; next = await data.next());
         file.destroy();
         this.openFiles.delete(file);
         await rm(path, { force: true });
@@ -167,24 +177,25 @@ export class WorkbookArchive {
   }
 
   /**
-   * The error to report for anything that went wrong while reading: the first failure of
-   * the input or the zip wins; our own errors pass; anything else (malformed XML, a part
-   * exceljs cannot parse) means the file is not a readable workbook.
+   * The error to report for anything that went wrong while reading: an error of the input
+   * stream passes as it is (it says nothing about the file), our own errors pass; anything
+   * else (a damaged zip, malformed XML, a part exceljs cannot parse) means the file is not
+   * a readable workbook.
    */
   explain(error: unknown): Error {
-    if (this.failure) return this.failure;
+    if (this.source.inputError !== undefined) {
+      return this.source.inputError instanceof Error ? this.source.inputError : new Error(String(this.source.inputError));
+    }
     if (error instanceof SourceFileError) return error;
+    if (error instanceof ZipFormatError) return this.notAWorkbook(error.message, error);
     return this.notAWorkbook(`it cannot be read as an .xlsx workbook (${errorMessage(error)})`, error);
   }
 
-  /** Stops reading, releases the input and the zip, removes spooled sheets. Safe to call twice. */
+  /** Stops reading, releases the input, removes spooled sheets. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.input.unpipe(this.zip);
     this.input.destroy();
-    this.current?.destroy();
-    this.zip.destroy();
     for (const file of this.openFiles) file.destroy();
     this.openFiles.clear();
     if (this.spoolDir) {
@@ -196,73 +207,85 @@ export class WorkbookArchive {
     }
   }
 
-  private async *entries(): AsyncGenerator<ZipEntry, void, undefined> {
-    if (this.started) throw new Error('a workbook archive is read once');
-    this.started = true;
-    const { maxFileBytes } = this.options.limits;
-    this.input.pipe(this.zip);
-    this.input.on('data', (chunk: Buffer | string) => {
-      this.compressedBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      if (this.compressedBytes > maxFileBytes) {
-        this.fail(
-          new SourceFileError(
-            'file_too_large',
-            { file: this.options.fileName },
-            `the file is larger than the ${describeBytes(maxFileBytes)} limit (maxFileBytes)`,
-          ),
-        );
-      }
-    });
-    for await (const entry of this.zip as AsyncIterable<ZipEntry>) {
-      entry.on('error', () => undefined);
-      if (this.failure) entry.destroy(this.failure);
-      this.current = entry;
-      yield entry;
-      this.current = undefined;
-    }
-    this.zipDone = true;
-    if (this.failure) throw this.failure;
-  }
-
-  private fail(error: Error): void {
-    if (this.failure || this.closed || this.zipDone) return;
-    this.failure = error;
-    this.current?.destroy(error);
-    this.zip.destroy(error);
-  }
-
-  /** Inflated bytes of one entry, counted against the limit as they flow. */
-  private async *inflate(entry: ZipEntry, meter: Meter, limit = this.options.limits.maxSheetBytes): AsyncGenerator<Buffer> {
-    // Not destroyed when a reader stops early: the rest is drained so the zip moves on.
-    for await (const chunk of entry.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      meter.bytes += chunk.length;
-      if (meter.bytes > limit) {
-        throw new SourceFileError(
+  private inflateOptions(entry: ZipEntryHeader, limit = this.options.limits.maxSheetBytes): InflateOptions {
+    return {
+      limit,
+      onLimit: () =>
+        new SourceFileError(
           'sheet_too_large',
           { file: this.options.fileName },
-          `${entry.path} inflates to more than ${describeBytes(limit)} (limit ${limit === this.options.limits.maxSheetBytes ? 'maxSheetBytes' : 'for workbook metadata'}); the file is damaged or a zip bomb`,
-        );
-      }
-      yield chunk;
-    }
+          `${entry.name} inflates to more than ${describeBytes(limit)} (limit ${limit === this.options.limits.maxSheetBytes ? 'maxSheetBytes' : 'for workbook metadata'}); the file is damaged or a zip bomb`,
+        ),
+    };
   }
 
-  private async drain(entry: ZipEntry, meter: Meter): Promise<void> {
-    for await (const chunk of this.inflate(entry, meter)) void chunk;
-  }
-
-  private async collect(entry: ZipEntry): Promise<Buffer> {
+  private async collect(entry: ZipEntryHeader): Promise<Buffer> {
     const chunks: Buffer[] = [];
     const limit = Math.min(this.options.limits.maxSheetBytes, MAX_METADATA_BYTES);
-    for await (const chunk of this.inflate(entry, { bytes: 0 }, limit)) chunks.push(chunk);
+    for await (const chunk of this.zip.inflate(entry, this.inflateOptions(entry, limit))) chunks.push(chunk);
     return Buffer.concat(chunks);
   }
 
-  private async spool(entry: ZipEntry): Promise<string> {
+  private async readSharedStrings(entry: ZipEntryHeader): Promise<SharedStringTable> {
+    const { limits, fileName } = this.options;
+    try {
+      return await readSharedStrings(this.zip.inflate(entry, this.inflateOptions(entry)), {
+        maxBytes: limits.maxSharedStringsBytes,
+        maxStringBytes: limits.maxCellBytes,
+        fail: (code, detail) => new SourceFileError(code, { file: fileName }, detail),
+      });
+    } catch (error) {
+      if (error instanceof XmlSyntaxError) throw this.notAWorkbook(`its shared strings (${entry.name}) are not well-formed: ${error.message}`, error);
+      throw error;
+    }
+  }
+
+  /** Keeps a worksheet's compressed bytes on disk until the parts it refers to have passed. */
+  private async spool(part: string, entry: ZipEntryHeader): Promise<PendingSheet> {
     this.spoolDir ??= createSpoolDir(this.options.tempDir ?? tmpdir());
-    const path = join(await this.spoolDir, `sheet-${this.pending.length + 1}.xml`);
-    await pipeline(this.inflate(entry, { bytes: 0 }), createWriteStream(path));
-    return path;
+    const path = join(await this.spoolDir, `sheet-${this.pending.length + 1}.deflate`);
+    const { maxSpoolBytes } = this.options.limits;
+    const fd = openSync(path, 'w');
+    let written = 0;
+    try {
+      const options: InflateOptions = {
+        ...this.inflateOptions(entry),
+        onCompressed: (chunk) => {
+          written += chunk.length;
+          this.spooledBytes += chunk.length;
+          if (this.spooledBytes > maxSpoolBytes) {
+            throw new SourceFileError(
+              'spool_too_large',
+              { file: this.options.fileName },
+              `its worksheets stored before the shared strings need more than ${describeBytes(maxSpoolBytes)} of temp space (limit maxSpoolBytes)`,
+            );
+          }
+          writeSync(fd, chunk);
+        },
+      };
+      // Inflated once here only to find the entry's end and check it; the scan comes later.
+      await this.zip.skip(entry, options);
+    } finally {
+      closeSync(fd);
+    }
+    // The compressed bytes are now known exactly, whatever the local header said.
+    const { crc, size } = this.zip.verified;
+    return { part, path, entry: { ...entry, streamed: false, compressedSize: written, crc, size } };
+  }
+
+  private sheet(part: string, data: AsyncGenerator<Buffer, void, undefined>): ArchiveSheet {
+    const { name } = this.sheetModel(part);
+    const { limits, fileName } = this.options;
+    const rows = scanSheetRows(data, {
+      sharedStrings: this.sharedStrings,
+      dateStyles: new DateStyles(this.seen.styles ? this.parts : undefined),
+      date1904: this.date1904Flag,
+      maxRows: limits.maxSheetRows,
+      maxCells: limits.maxSheetCells,
+      maxCellBytes: limits.maxCellBytes,
+      fail: (code, detail, row) => new SourceFileError(code, { file: fileName, sheet: name, row }, detail),
+    });
+    return { name, rows };
   }
 
   /** A sheet can be parsed straight from the zip once everything its cells refer to is known. */
@@ -273,16 +296,6 @@ export class WorkbookArchive {
     if (!this.seen.sharedStrings && expects('sharedStrings')) return false;
     if (!this.seen.styles && expects('styles')) return false;
     return true;
-  }
-
-  private sheet(part: string, xml: AsyncIterable<Buffer | string>): ArchiveSheet {
-    const { name } = this.sheetModel(part);
-    const rows = readSheetRows(xml, {
-      sharedStrings: this.sharedStrings,
-      dateStyles: new DateStyles(this.parts),
-      date1904: this.date1904Flag,
-    });
-    return { name, rows };
   }
 
   private sheetModel(part: string): { name: string; tab: number } {
@@ -299,22 +312,6 @@ export class WorkbookArchive {
 
   private tabOf(part: string): number {
     return this.sheetModel(part).tab;
-  }
-
-  private zipError(error: Error): Error {
-    if (error instanceof SourceFileError) return error;
-    const message = errorMessage(error);
-    // An OLE compound file (D0 CF 11 E0) is a legacy .xls, or an .xlsx saved with a password.
-    if (/invalid signature: 0xe011cfd0/i.test(message)) {
-      return this.notAWorkbook('it is a legacy .xls workbook or a password-protected .xlsx, not an .xlsx zip archive', error);
-    }
-    if (/invalid signature/i.test(message)) return this.notAWorkbook('it is not a zip archive, as every .xlsx file is', error);
-    if (/FILE_ENDED/.test(message)) {
-      return this.compressedBytes === 0
-        ? this.notAWorkbook('the file is empty', error)
-        : this.notAWorkbook('its zip archive ends early (the file is truncated)', error);
-    }
-    return this.notAWorkbook(`its zip archive is damaged (${message})`, error);
   }
 
   private notAWorkbook(why: string, cause?: unknown): SourceFileError {
