@@ -17,7 +17,7 @@ function goldenFiles(compiled: CompiledGraph, incremental: CompiledGraph): Map<s
   for (const node of compiled.nodes.values()) {
     const { resource_type: type, name } = node.node;
     if (type === 'seed') continue;
-    const file = type === 'test' ? `tests/${name}.sql` : type === 'snapshot' ? `snapshots/${name}.sql` : `${name}.sql`;
+    const file = type === 'test' ? `tests/${node.node.path}` : type === 'snapshot' ? `snapshots/${name}.sql` : `${name}.sql`;
     files.set(file, node.compiled_code);
     if (type === 'model' && node.node.config.materialized === 'incremental') {
       files.set(`${name}.is_incremental.sql`, incremental.nodes.get(node.unique_id)?.compiled_code ?? '');
