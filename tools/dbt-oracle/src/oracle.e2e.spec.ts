@@ -72,7 +72,6 @@ const KNOWN: Record<string, string[]> = {
   // fixture rows alone (issue 15, item 10).
   shop: [
     "status unit_test.shop.customers.customers_adds_up_orders: dbt-core error, SP01 pass",
-    "status unit_test.shop.customers.customers_wrong_on_purpose: dbt-core skipped, SP01 fail",
   ],
   jaffle: [
     "analytics_dbt_test__audit.accepted_values_customer_overview_tier__True__gold__silver__bro table — 0 — — EXTRA in SP01",
@@ -99,6 +98,16 @@ const KNOWN: Record<string, string[]> = {
   ],
 };
 
+/**
+ * dbt-core runs the two unit tests of shop's `customers` side by side: whichever starts first
+ * errors on the missing ephemeral relation and the other is skipped (or fails on its own wrong
+ * expectation), so the pair's dbt-core statuses depend on its thread scheduling.
+ */
+const SCHEDULING = [
+  /^status unit_test\.shop\.customers\.customers_adds_up_orders: dbt-core (error|skipped), SP01 pass$/,
+  /^status unit_test\.shop\.customers\.customers_wrong_on_purpose: dbt-core (error|skipped), SP01 fail$/,
+];
+
 describePostgres('dbt-core and SP01 build the same', (serverUrl) => {
   const dbt = venvTool('dbt', 'dbt');
   it.each(PROJECTS)('%s', async (name, project) => {
@@ -106,7 +115,12 @@ describePostgres('dbt-core and SP01 build the same', (serverUrl) => {
     const text = formatReport(report);
     console.log(text);
     expect(report.relations.length, text).toBeGreaterThan(0);
-    expect(differences(text), text).toEqual(KNOWN[name]);
+    expect(differences(text).filter((line) => !SCHEDULING.some((pattern) => pattern.test(line))), text).toEqual(
+      (KNOWN[name] ?? []).filter((line) => !SCHEDULING.some((pattern) => pattern.test(line))),
+    );
+    for (const line of KNOWN[name] ?? []) {
+      if (SCHEDULING.some((pattern) => pattern.test(line))) expect(differences(text).some((got) => SCHEDULING.some((p) => p.test(got))), text).toBe(true);
+    }
   });
 });
 
